@@ -31,18 +31,24 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Locks held by this process: a second open from the same process is refused as well. */
+const heldHere = new Set<string>();
+
 export function lockDataDir(dataDir: string, command = process.argv.slice(1).join(' ')): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, 'cryoprotect.lock');
+  if (heldHere.has(path)) throw new DataDirLockedError(dataDir, process.pid, 'this process');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, JSON.stringify({ pid: process.pid, command, since: new Date().toISOString() }));
       closeSync(fd);
+      heldHere.add(path);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        heldHere.delete(path);
         try {
           const holder = JSON.parse(readFileSync(path, 'utf8')) as { pid: number };
           if (holder.pid === process.pid) unlinkSync(path);

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { tanimoto } from './fingerprint.ts';
+import { FingerprintIndex } from './fingerprint-index.ts';
+
+// Small deterministic PRNG (mulberry32) so failures reproduce.
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fingerprints that share bits with a few "scaffolds", with varying density, so similarities spread over [0, 1]. */
+function makeFingerprints(n: number, bits: number, seed: number): Uint8Array[] {
+  const random = rng(seed);
+  const scaffolds = Array.from({ length: 5 }, () => Array.from({ length: 40 }, () => Math.floor(random() * bits)));
+  return Array.from({ length: n }, () => {
+    const fp = new Uint8Array(bits / 8);
+    const set = (bit: number) => (fp[bit >> 3] = (fp[bit >> 3] as number) | (1 << (bit & 7)));
+    const scaffold = scaffolds[Math.floor(random() * scaffolds.length)] as number[];
+    for (const bit of scaffold) if (random() < 0.8) set(bit);
+    const extra = Math.floor(random() * 60);
+    for (let i = 0; i < extra; i++) set(Math.floor(random() * bits));
+    return fp;
+  });
+}
+
+function bruteForce(entries: Map<string, Uint8Array>, query: Uint8Array) {
+  return [...entries].map(([id, fp]) => ({ id, similarity: tanimoto(query, fp) }));
+}
+
+const bySimilarity = (a: { similarity: number }, b: { similarity: number }) => b.similarity - a.similarity;
+
+describe('FingerprintIndex', () => {
+  const fps = makeFingerprints(600, 2048, 42);
+  const queries = makeFingerprints(25, 2048, 7);
+
+  function buildIndex() {
+    const index = new FingerprintIndex<string>(2048, 1); // capacity 1 forces repeated doubling
+    const entries = new Map<string, Uint8Array>();
+    fps.forEach((fp, i) => {
+      index.add(`m${i}`, fp);
+      entries.set(`m${i}`, fp);
+    });
+    // Remove every 7th entry and replace every 11th, so slots get moved and rewritten.
+    fps.forEach((_, i) => {
+      if (i % 7 === 0) {
+        expect(index.remove(`m${i}`)).toBe(true);
+        entries.delete(`m${i}`);
+      } else if (i % 11 === 0) {
+        const replacement = fps[(i * 13) % fps.length] as Uint8Array;
+        index.add(`m${i}`, replacement);
+        entries.set(`m${i}`, replacement);
+      }
+    });
+    return { index, entries };
+  }
+
+  it('threshold() returns exactly the brute-force hits, most similar first', () => {
+    const { index, entries } = buildIndex();
+    expect(index.size).toBe(entries.size);
+    for (const query of queries) {
+      for (const t of [0, 0.3, 0.5, 0.7, 1]) {
+        const expected = bruteForce(entries, query).filter((h) => h.similarity >= t);
+        const got = index.threshold(query, t);
+        expect(new Set(got.map((h) => h.id))).toEqual(new Set(expected.map((h) => h.id)));
+        for (const hit of got) expect(hit.similarity).toBe(tanimoto(query, entries.get(hit.id) as Uint8Array));
+        expect(got.map((h) => h.similarity)).toEqual([...got].sort(bySimilarity).map((h) => h.similarity));
+      }
+    }
+  });
+
+  it('topK() returns the k best similarities of a brute-force scan', () => {
+    const { index, entries } = buildIndex();
+    for (const query of queries) {
+      for (const k of [1, 5, 20, 1000]) {
+        const expected = bruteForce(entries, query).sort(bySimilarity).slice(0, k);
+        const got = index.topK(query, k);
+        expect(got.map((h) => h.similarity)).toEqual(expected.map((h) => h.similarity));
+        for (const hit of got) expect(hit.similarity).toBe(tanimoto(query, entries.get(hit.id) as Uint8Array));
+      }
+    }
+  });
+
+  it('applies the filter and finds an exact copy of an indexed fingerprint', () => {
+    const { index, entries } = buildIndex();
+    const even = (id: string) => Number(id.slice(1)) % 2 === 0;
+    const query = fps[2] as Uint8Array;
+    const got = index.topK(query, 10, even);
+    const expected = bruteForce(entries, query).filter((h) => even(h.id)).sort(bySimilarity).slice(0, 10);
+    expect(got.map((h) => h.similarity)).toEqual(expected.map((h) => h.similarity));
+    expect(got.every((h) => even(h.id))).toBe(true);
+    expect(got[0]).toEqual({ id: 'm2', similarity: 1 });
+    expect(index.threshold(query, 0.5, even).every((h) => even(h.id))).toBe(true);
+  });
+
+  it('handles removal of unknown ids, k = 0, empty fingerprints and wrong lengths', () => {
+    const index = new FingerprintIndex<number>(64);
+    expect(index.remove(1)).toBe(false);
+    const empty = new Uint8Array(8);
+    const one = Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0]);
+    index.add(1, empty);
+    index.add(2, one);
+    expect(index.topK(one, 0)).toEqual([]);
+    expect(index.threshold(empty, 0.5)).toEqual([{ id: 1, similarity: 1 }]);
+    expect(index.topK(one, 5)).toEqual([{ id: 2, similarity: 1 }, { id: 1, similarity: 0 }]);
+    expect(() => index.add(3, new Uint8Array(4))).toThrow(RangeError);
+    expect(() => index.topK(new Uint8Array(16), 1)).toThrow(RangeError);
+    expect(() => new FingerprintIndex(100)).toThrow(RangeError);
+  });
+});

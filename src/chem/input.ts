@@ -1,0 +1,67 @@
+import { ChemInputError } from './errors.ts';
+import { clearLog, readLog, type ChemContext, type Mol } from './rdkit.ts';
+import { parseMolJson } from './mol-json.ts';
+
+/** Longest structure text we accept; far above any real CPA, low enough to keep a worker responsive. */
+export const MAX_INPUT_CHARS = 100_000;
+
+export type StructureFormat = 'smiles' | 'molblock';
+
+export interface StructureInput {
+  smiles?: string;
+  molblock?: string;
+}
+
+export interface StructureText {
+  format: StructureFormat;
+  text: string;
+}
+
+/** Picks and checks the one structure text a caller gave; throws ChemInputError with a reason otherwise. */
+export function structureText(input: StructureInput): StructureText {
+  const smiles = input.smiles?.trim();
+  // A molblock's first line (the name) may be blank, so only trailing whitespace is trimmed there.
+  const molblock = input.molblock?.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
+  if (smiles && molblock) throw new ChemInputError('give either a SMILES or a molblock, not both');
+  if (!smiles && !molblock) throw new ChemInputError('structure is empty: give a SMILES or a molblock');
+  const format: StructureFormat = smiles ? 'smiles' : 'molblock';
+  const text = (smiles || molblock) as string;
+  if (text.length > MAX_INPUT_CHARS) {
+    throw new ChemInputError(`structure is too long: ${text.length} characters, at most ${MAX_INPUT_CHARS} allowed`);
+  }
+  if (format === 'molblock' && !/M {2}END/.test(text)) {
+    throw new ChemInputError('molblock is incomplete: no "M  END" line');
+  }
+  if (format === 'smiles' && /\n/.test(text)) {
+    throw new ChemInputError('SMILES must be a single line (did you mean to send a molblock?)');
+  }
+  return { format, text };
+}
+
+const PARSE_DETAILS = JSON.stringify({ sanitize: true, removeHs: true, kekulize: true });
+
+/**
+ * Parses a checked structure into an RDKit molecule the caller must delete. Rejects what cannot be a registered
+ * compound: parse failures (with RDKit's own message), empty structures and dummy/attachment atoms.
+ */
+export function parseStructure(ctx: ChemContext, { format, text }: StructureText): Mol {
+  clearLog(ctx);
+  const mol = ctx.rdkit.get_mol(text, PARSE_DETAILS);
+  const label = format === 'smiles' ? 'SMILES' : 'molblock';
+  if (!mol || !mol.is_valid()) {
+    mol?.delete();
+    const why = readLog(ctx);
+    throw new ChemInputError(`${label} could not be parsed: ${why || 'RDKit rejected it without a message'}`);
+  }
+  try {
+    if (mol.get_num_atoms() === 0) throw new ChemInputError(`${label} has no atoms`);
+    const graph = parseMolJson(mol.get_json());
+    if (graph.atoms.some((a) => a.z === 0)) {
+      throw new ChemInputError(`${label} contains a dummy or attachment atom (*, R); register a complete compound`);
+    }
+    return mol;
+  } catch (err) {
+    mol.delete();
+    throw err;
+  }
+}
