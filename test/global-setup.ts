@@ -11,6 +11,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplateDir: string;
     postgresTemplateDb: string | null;
+    /** Prefix of every database this run creates, so teardown never touches another run's databases. */
+    testRunId: string;
   }
 }
 
@@ -31,10 +33,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('pgliteTemplateDir', pgliteTemplateDir);
 
+  const testRunId = `${process.pid}_${Date.now()}`;
+  project.provide('testRunId', testRunId);
   let postgresTemplateDb: string | null = null;
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
-    postgresTemplateDb = `cryoprotect_tpl_${process.pid}_${Date.now()}`;
+    postgresTemplateDb = `cryoprotect_tpl_${testRunId}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`create database ${postgresTemplateDb}`);
@@ -56,7 +60,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const admin = new pg.Client({ connectionString: serverUrl });
       await admin.connect();
       const leftovers = await admin.query<{ datname: string }>(
-        "select datname from pg_database where datname like 'cryoprotect_t%'",
+        'select datname from pg_database where datname = $1 or datname like $2',
+        [postgresTemplateDb, `cryoprotect_t_${testRunId}_%`],
       );
       for (const { datname } of leftovers.rows) await admin.query(`drop database if exists ${datname} with (force)`);
       await admin.end();

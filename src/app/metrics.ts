@@ -13,7 +13,6 @@ export interface AppMetrics {
   dbUp: Gauge;
   modelPredictions: Counter<'target' | 'model_version'>;
   modelPredictionDuration: Histogram<'target'>;
-  backupAge: Gauge;
 }
 
 export function createMetrics(): AppMetrics {
@@ -54,7 +53,6 @@ export function createMetrics(): AppMetrics {
       labelNames: ['target'],
       registers: [registry],
     }),
-    backupAge: new Gauge({ name: 'backup_age_seconds', help: 'Seconds since the newest successful backup', registers: [registry] }),
   };
 }
 

@@ -13,6 +13,7 @@ import type { Actor, Db } from '../db/db.ts';
 import { assertMigrationsCurrent } from '../db/migrate.ts';
 import type { ChemPool } from '../chem/pool.ts';
 import { LOCAL_ADMIN } from '../modules/accounts/local-admin.ts';
+import { mixtureRoutes } from '../modules/mixtures/routes.ts';
 import { moleculeRoutes } from '../modules/molecules/routes.ts';
 import { MoleculeDetailSchema, MoleculeSchema } from '../modules/molecules/schemas.ts';
 import { createMoleculeService } from '../modules/molecules/service.ts';
@@ -32,6 +33,8 @@ export interface AppDeps {
   chem: ChemPool;
   metrics: AppMetrics;
   version: string;
+  /** Where JSON log lines go; stdout by default (tests capture them). */
+  logDestination?: NodeJS.WritableStream;
 }
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -78,6 +81,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      ...(deps.logDestination ? { stream: deps.logDestination } : {}),
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token', '*.secret'],
         censor: '[redacted]',
@@ -129,7 +133,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
         version: deps.version,
         description: 'Cryoprotectant molecules, formulations, predictions and experiments. Errors are RFC 9457 problem details.',
       },
-      tags: [{ name: 'molecules', description: 'Molecule registry' }, { name: 'meta', description: 'Service information' }],
+      tags: [{ name: 'molecules', description: 'Molecule registry' }, { name: 'mixtures', description: 'Formulation evaluation: unit-safe composition, glass transition, qv*, osmolality' }, { name: 'meta', description: 'Service information' }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
@@ -222,6 +226,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
         };
       });
       await api.register(moleculeRoutes(createMoleculeService(db, deps.chem)));
+      await api.register(mixtureRoutes(db));
     },
     { prefix: '/api/v1' },
   );

@@ -25,7 +25,7 @@ export const BACKENDS: { name: BackendName; skipReason: string | null }[] = [
 let counter = 0;
 
 async function createFromTemplate(serverUrl: string, template: string): Promise<string> {
-  const name = `cryoprotect_t_${process.pid}_${Date.now()}_${counter++}`;
+  const name = `cryoprotect_t_${inject('testRunId')}_${process.pid}_${counter++}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
