@@ -16,6 +16,14 @@ export interface EmbeddedServer {
 const HOST_ENTRY = new URL('./pglite-host.ts', import.meta.url);
 const PORT = 5432;
 
+/**
+ * The database files live in `DATA_DIR/pglite`, never in DATA_DIR itself: the default DATA_DIR (`./data`) also
+ * holds the shipped reference data (`data/reference`), and PGDATA must not share a folder with anything else.
+ */
+export function pgliteDirectory(dataDir: string): string {
+  return join(dataDir, 'pglite');
+}
+
 export async function startEmbedded(dataDir: string, options: { startTimeoutMs?: number } = {}): Promise<EmbeddedServer> {
   const lock: DataDirLock = lockDataDir(dataDir);
   // A private 0700 directory: only this user can reach the socket, and the PGlite session is a superuser.
@@ -25,7 +33,7 @@ export async function startEmbedded(dataDir: string, options: { startTimeoutMs?:
   try {
     child = fork(HOST_ENTRY, [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, CRYOPROTECT_PGLITE_DIR: dataDir, CRYOPROTECT_PGLITE_SOCKET: socketPath },
+      env: { ...process.env, CRYOPROTECT_PGLITE_DIR: pgliteDirectory(dataDir), CRYOPROTECT_PGLITE_SOCKET: socketPath },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
   } catch (error) {
