@@ -106,7 +106,9 @@ describe('FingerprintIndex', () => {
     index.add(1, empty);
     index.add(2, one);
     expect(index.topK(one, 0)).toEqual([]);
-    expect(index.threshold(empty, 0.5)).toEqual([{ id: 1, similarity: 1 }]);
+    // An empty query is similar to nothing, not even another empty fingerprint (same rule as tanimoto()).
+    expect(index.threshold(empty, 0.5)).toEqual([]);
+    expect(index.topK(empty, 1)).toEqual([{ id: 1, similarity: 0 }]);
     expect(index.topK(one, 5)).toEqual([{ id: 2, similarity: 1 }, { id: 1, similarity: 0 }]);
     expect(() => index.add(3, new Uint8Array(4))).toThrow(RangeError);
     expect(() => index.topK(new Uint8Array(16), 1)).toThrow(RangeError);

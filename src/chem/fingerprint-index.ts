@@ -112,7 +112,7 @@ export class FingerprintIndex<Id = string> {
     for (let slot = 0; slot < ids.length; slot++) {
       const cCount = counts[slot] as number;
       const larger = Math.max(cCount, qCount);
-      const bound = larger === 0 ? 1 : Math.min(cCount, qCount) / larger;
+      const bound = larger === 0 ? 0 : Math.min(cCount, qCount) / larger;
       const min = minSimilarity();
       if (bound < min) continue;
       const id = ids[slot] as Id;
@@ -121,7 +121,7 @@ export class FingerprintIndex<Id = string> {
       const base = slot * words;
       for (let w = 0; w < words; w++) both += popcount32((data[base + w] as number) & (q[w] as number));
       const either = cCount + qCount - both;
-      const similarity = either === 0 ? 1 : both / either;
+      const similarity = either === 0 ? 0 : both / either; // same rule as tanimoto()
       if (similarity >= min) emit(id, similarity);
     }
   }

@@ -63,7 +63,8 @@ export function tanimoto(a: Uint8Array, b: Uint8Array): number {
     both += popcount32(x & y);
     either += popcount32(x | y);
   }
-  return either === 0 ? 1 : both / either;
+  // Two empty fingerprints carry no evidence of similarity: 0, so an empty query never matches everything.
+  return either === 0 ? 0 : both / either;
 }
 
 /**

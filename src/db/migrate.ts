@@ -35,7 +35,18 @@ const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 // Any fixed number works; it only has to be the same for every replica so concurrent starts migrate once.
 const MIGRATION_LOCK_KEY = 727_001;
 
+let shipped: Migration[] | null = null;
+
+/**
+ * Reads and checksums the migration files. The shipped set never changes while the process runs, so it is read
+ * once: readiness probes call this every few seconds.
+ */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  if (dir === MIGRATIONS_DIR) return (shipped ??= readMigrations(dir));
+  return readMigrations(dir);
+}
+
+function readMigrations(dir: string): Migration[] {
   const migrations = readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
     .map((file) => {

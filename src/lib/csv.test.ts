@@ -16,6 +16,7 @@ describe('CSV (RFC 4180)', () => {
     expect(() => parseCsv('a,b\n1,2\n3\n')).toThrow(new CsvError('expected 2 fields, found 1', 3));
     expect(() => parseCsv('a,b\n"1,2\n')).toThrow(/unterminated/);
     expect(() => parseCsv('a,a\n1,2\n')).toThrow(/duplicate column "a"/);
+    expect(() => parseCsv('a,b\n1,x"y"\n')).toThrow(new CsvError('quote inside an unquoted field', 2));
   });
 
   it('returns nothing for an empty file', () => {

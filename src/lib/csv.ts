@@ -39,8 +39,11 @@ export function parseCsvRows(text: string, delimiter = ','): { line: number; fie
       }
       continue;
     }
-    if (c === '"' && field === '') inQuotes = true;
-    else if (c === delimiter) {
+    if (c === '"') {
+      // RFC 4180: a quote may only open a field; a stray one means the file is not what it claims to be.
+      if (field !== '') throw new CsvError('quote inside an unquoted field', rowLine);
+      inQuotes = true;
+    } else if (c === delimiter) {
       fields.push(field);
       field = '';
     } else if (c === '\n' || c === '\r') {

@@ -5,14 +5,8 @@
  * Fingerprints are packed bit vectors: a Uint8Array of nBits / 8 bytes (2,048-bit Morgan → 256 bytes), eight
  * bits per byte. Bit order inside a byte does not matter for Tanimoto, only that all fingerprints share it.
  */
+import { popcount32, tanimoto } from '../chem/fingerprint.ts';
 import { checkBinaryLabels, checkSerialized, type BinaryClassifier, type Regressor, type SerializedModel } from './types.ts';
-
-function popcount32(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
 
 /** Fingerprint repacked as 32-bit words (zero-padded) with its bit count, for fast repeated comparisons. */
 export interface PackedFingerprint {
@@ -37,11 +31,8 @@ export function packedTanimoto(a: PackedFingerprint, b: PackedFingerprint): numb
   return union === 0 ? 0 : common / union;
 }
 
-/** Tanimoto similarity |a ∧ b| / |a ∨ b| of two packed fingerprints (0 when both are empty). */
-export function tanimoto(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) throw new Error(`fingerprint lengths differ: ${a.length * 8} vs ${b.length * 8} bits`);
-  return packedTanimoto(packFingerprint(a), packFingerprint(b));
-}
+/** Tanimoto similarity of two fingerprints (0 when both are empty); one implementation, in src/chem. */
+export { tanimoto };
 
 /**
  * Applicability-domain score: the highest Tanimoto similarity between `query` and any training fingerprint

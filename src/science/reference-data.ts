@@ -6,63 +6,16 @@
  * is the default used in calculations; the others are kept as provenance (e.g. the spread of
  * literature Tg values).
  */
+import { parseCsvRows } from '../lib/csv.ts';
 import type { ComponentAmount } from './composition.ts';
 import { type ConcentrationUnit, isConcentrationUnit } from './units.ts';
 
-export class CsvSyntaxError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CsvSyntaxError';
-  }
-}
+/** CSV syntax errors come from the shared RFC 4180 parser (src/lib/csv.ts). */
+export { CsvError as CsvSyntaxError } from '../lib/csv.ts';
 
-/** RFC 4180 CSV: comma-separated, double-quoted fields may contain commas, quotes ("") and newlines. */
+/** Rows of raw fields, header first. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  while (i < src.length) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else {
-        field += ch;
-      }
-      i++;
-      continue;
-    }
-    if (ch === '"') {
-      if (field.length > 0) throw new CsvSyntaxError(`Quote inside an unquoted field on row ${rows.length + 1}`);
-      quoted = true;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-    } else {
-      field += ch;
-    }
-    i++;
-  }
-  if (quoted) throw new CsvSyntaxError('Unterminated quoted field');
-  if (field.length > 0 || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
+  return parseCsvRows(text).map((row) => row.fields);
 }
 
 export interface ReferenceDataIssue {
@@ -168,22 +121,21 @@ const DOI = /^10\.\d{4,9}\/\S+$/;
 type Row = Readonly<Record<string, string>>;
 
 function records(file: ReferenceFile, text: string, issues: ReferenceDataIssue[]): { row: Row; line: number }[] {
-  let table: string[][];
+  let table: { line: number; fields: string[] }[];
   try {
-    table = parseCsv(text);
+    table = parseCsvRows(text);
   } catch (e) {
     issues.push({ file, line: 0, message: e instanceof Error ? e.message : String(e) });
     return [];
   }
-  const header = table[0] ?? [];
+  const header = table[0]?.fields ?? [];
   const expected = EXPECTED_HEADERS[file];
   if (header.join(',') !== expected.join(',')) {
     issues.push({ file, line: 1, message: `Header must be "${expected.join(',')}", got "${header.join(',')}"` });
     return [];
   }
   const out: { row: Row; line: number }[] = [];
-  table.slice(1).forEach((cells, i) => {
-    const line = i + 2;
+  table.slice(1).forEach(({ fields: cells, line }) => {
     if (cells.length !== header.length) {
       issues.push({ file, line, message: `Expected ${header.length} fields, got ${cells.length}` });
       return;
