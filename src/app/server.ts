@@ -95,6 +95,8 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The API speaks JSON; without this, Fastify parses text/plain and the caller gets a confusing 400.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

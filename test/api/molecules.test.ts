@@ -48,6 +48,9 @@ describeEachBackend('molecules API', (backend) => {
     const notJson = await app.inject({ method: 'POST', url: '/api/v1/molecules', headers: { 'content-type': 'application/json' }, payload: '{"smiles":' });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json().code).toBe('invalid-request');
+    const plain = await app.inject({ method: 'POST', url: '/api/v1/molecules', headers: { 'content-type': 'text/plain' }, payload: 'CCO' });
+    expect(plain.statusCode).toBe(415);
+    expect(plain.json().code).toBe('unsupported-media-type');
     const huge = await app.inject({ method: 'POST', url: '/api/v1/molecules', payload: { smiles: 'C'.repeat(100_001) } });
     expect(huge.statusCode).toBe(400);
     expect(huge.json().errors[0].field).toBe('smiles');
