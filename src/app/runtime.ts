@@ -5,6 +5,7 @@ import { openDb, type Db } from '../db/db.ts';
 import { migrateUp } from '../db/migrate.ts';
 import { ensureLocalAdmin } from '../modules/accounts/local-admin.ts';
 import { seedReferenceData, type SeedReport } from '../modules/reference/seed.ts';
+import { MODULE_SEEDERS } from '../modules/reference/seeders.ts';
 import { createMetrics, registerPoolMetrics, type AppMetrics } from './metrics.ts';
 
 export const APP_VERSION: string = (
@@ -50,5 +51,7 @@ export async function prepareDatabase(runtime: Runtime): Promise<{ migrated: num
   const migrated = await migrateUp(runtime.db);
   await ensureLocalAdmin(runtime.db);
   const seed = await seedReferenceData(runtime.db, runtime.chem);
+  // Module seeders run after the core set, which they may reference (molecules by InChIKey, sources by key).
+  for (const seeder of MODULE_SEEDERS) await seeder.seed(runtime);
   return { migrated, seed };
 }

@@ -13,11 +13,8 @@ import type { Actor, Db } from '../db/db.ts';
 import { assertMigrationsCurrent } from '../db/migrate.ts';
 import type { ChemPool } from '../chem/pool.ts';
 import { LOCAL_ADMIN } from '../modules/accounts/local-admin.ts';
-import { mixtureRoutes } from '../modules/mixtures/routes.ts';
-import { moleculeRoutes } from '../modules/molecules/routes.ts';
-import { MoleculeDetailSchema, MoleculeSchema } from '../modules/molecules/schemas.ts';
-import { createMoleculeService } from '../modules/molecules/service.ts';
 import type { AppMetrics } from './metrics.ts';
+import { API_MODULES } from './modules.ts';
 import { ProblemSchema } from './openapi.ts';
 import { fieldPath, Problem, PROBLEM_CATALOGUE, problemBody, type FieldError, type ProblemCode } from './problems.ts';
 
@@ -126,7 +123,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // Shared schemas are registered once at the root so routes can $ref them and OpenAPI names them.
-  for (const schema of [ProblemSchema, MoleculeSchema, MoleculeDetailSchema]) app.addSchema(schema);
+  for (const schema of [ProblemSchema, ...API_MODULES.flatMap((m) => m.schemas ?? [])]) app.addSchema(schema);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -135,7 +132,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
         version: deps.version,
         description: 'Cryoprotectant molecules, formulations, predictions and experiments. Errors are RFC 9457 problem details.',
       },
-      tags: [{ name: 'molecules', description: 'Molecule registry' }, { name: 'mixtures', description: 'Formulation evaluation: unit-safe composition, glass transition, qv*, osmolality' }, { name: 'meta', description: 'Service information' }],
+      tags: [...API_MODULES.map((m) => ({ name: m.name, description: m.description })), { name: 'meta', description: 'Service information' }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
@@ -227,8 +224,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
           actor: { id: user.id, email: user.email, name: user.display_name, isAdmin: user.is_admin },
         };
       });
-      await api.register(moleculeRoutes(createMoleculeService(db, deps.chem)));
-      await api.register(mixtureRoutes(db));
+      for (const module of API_MODULES) await api.register(module.routes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { MigrationError, migrateUp, migrationStatus } from '../db/migrate.ts';
@@ -6,23 +6,14 @@ import { buildServer } from '../app/server.ts';
 import { APP_VERSION, openRuntime, prepareDatabase } from '../app/runtime.ts';
 import { ensureLocalAdmin, LOCAL_ADMIN } from '../modules/accounts/local-admin.ts';
 import { seedReferenceData, ReferenceDataError } from '../modules/reference/seed.ts';
+import { MODULE_SEEDERS } from '../modules/reference/seeders.ts';
 import { createMoleculeService } from '../modules/molecules/service.ts';
 import { Problem } from '../app/problems.ts';
-
-/** A failure the user can fix: printed without a stack trace, exit code 1 (2 for usage errors). */
-class UsageError extends Error {}
-
-interface Command {
-  summary: string;
-  usage: string;
-  options?: ParseArgsConfig['options'];
-  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
-}
-
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+import { err, out, UsageError, type Command } from './command.ts';
+import { MODULE_COMMANDS } from './commands/index.ts';
 
 const commands: Record<string, Command> = {
+  ...MODULE_COMMANDS,
   serve: {
     summary: 'Start the web UI and API (migrates and seeds on start)',
     usage: 'cryoprotect serve [--port N] [--host H]',
@@ -83,6 +74,7 @@ const commands: Record<string, Command> = {
         await migrateUp(runtime.db);
         await ensureLocalAdmin(runtime.db);
         const report = await seedReferenceData(runtime.db, runtime.chem, { force: values.force === true });
+        for (const seeder of MODULE_SEEDERS) await seeder.seed(runtime, { force: values.force === true });
         out(report.skipped
           ? 'Reference data is already loaded and unchanged (use --force to reload).'
           : `Loaded ${report.sources} sources; molecules: ${report.molecules.created} new, ${report.molecules.existing} updated.`);

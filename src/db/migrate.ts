@@ -62,7 +62,9 @@ function readMigrations(dir: string): Migration[] {
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new MigrationError(`Migrations must be numbered 0001, 0002, … without gaps; found ${String(m.version).padStart(4, '0')} at position ${i + 1}`);
+    if (i > 0 && m.version === migrations[i - 1]!.version) {
+      throw new MigrationError(`Two migration files share the number ${String(m.version).padStart(4, '0')}`);
+    }
   });
   return migrations;
 }
@@ -108,13 +110,19 @@ export async function migrationStatus(db: Db, migrations = loadMigrations()): Pr
 }
 
 function describeProblems(states: MigrationState[]): string[] {
-  return states
+  // Numbers may have gaps (work merged from parallel branches), but history only moves forward: a pending file
+  // numbered below an applied one would run out of order against a schema that already moved on.
+  const newestApplied = Math.max(0, ...states.filter((s) => s.status !== 'pending').map((s) => s.version));
+  const outOfOrder = states
+    .filter((s) => s.status === 'pending' && s.version < newestApplied)
+    .map((s) => `migration ${String(s.version).padStart(4, '0')}_${s.name}.sql is pending but older than applied migration ${newestApplied}; renumber it after ${newestApplied}`);
+  return outOfOrder.concat(states
     .filter((s) => s.status === 'changed' || s.status === 'unknown')
     .map((s) =>
       s.status === 'changed'
         ? `migration ${String(s.version).padStart(4, '0')}_${s.name}.sql was changed after it was applied (checksum differs); restore the original file and add a new migration instead`
         : `the database has migration ${s.version} (${s.name}) that this version of the app does not know; run the newer app version`,
-    );
+    ));
 }
 
 /** Applies every pending migration, each in its own transaction. Returns the versions applied. */

@@ -44,6 +44,21 @@ describeEachBackend('migrations', (backend) => {
     await expect(assertMigrationsCurrent(db.runtime.db)).rejects.toThrow(/does not know/);
   });
 
+  it('accepts gaps in numbering but refuses to apply a pending migration older than an applied one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
+    cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+    const last = loadMigrations(dir).at(-1)!.version;
+    const fresh = await openTestDatabase(backend);
+    try {
+      writeFileSync(join(dir, `${String(last + 20).padStart(4, '0')}_later.sql`), 'create table later_one (id int);\n');
+      expect(await migrateUp(fresh.runtime.db, loadMigrations(dir))).toEqual([last + 20]);
+      writeFileSync(join(dir, `${String(last + 10).padStart(4, '0')}_earlier.sql`), 'create table earlier_one (id int);\n');
+      await expect(migrateUp(fresh.runtime.db, loadMigrations(dir))).rejects.toThrow(/older than applied migration/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('declares an ON DELETE rule on every foreign key and forces RLS on every tenant table', async () => {
     const rows = await db.runtime.db.asMaintenance(async (tx) => (await tx.query<{ name: string; rule: string }>(
       `select conname as name, confdeltype as rule from pg_constraint c join pg_namespace n on n.oid = c.connamespace

@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { TSchema } from 'typebox';
+import { mixtureRoutes } from '../modules/mixtures/routes.ts';
+import { moleculeRoutes } from '../modules/molecules/routes.ts';
+import { MoleculeDetailSchema, MoleculeSchema } from '../modules/molecules/schemas.ts';
+import { createMoleculeService } from '../modules/molecules/service.ts';
+import type { AppDeps } from './server.ts';
+
+/**
+ * The domain modules mounted under /api/v1. Adding a module is one entry here: its routes, the shared schemas
+ * other routes $ref (registered once at the root so OpenAPI names them), and its OpenAPI tag.
+ */
+export interface ApiModule {
+  name: string;
+  description: string;
+  schemas?: TSchema[];
+  routes(deps: AppDeps): FastifyPluginAsyncTypebox;
+}
+
+export const API_MODULES: ApiModule[] = [
+  {
+    name: 'molecules',
+    description: 'Molecule registry',
+    schemas: [MoleculeSchema, MoleculeDetailSchema],
+    routes: (deps) => moleculeRoutes(createMoleculeService(deps.db, deps.chem)),
+  },
+  {
+    name: 'mixtures',
+    description: 'Formulation evaluation: unit-safe composition, glass transition, qv*, osmolality',
+    routes: (deps) => mixtureRoutes(deps.db),
+  },
+];

@@ -1,0 +1,7 @@
+import type { Command } from '../command.ts';
+
+/**
+ * Commands contributed by domain modules, each in its own file beside this one. Adding a command is one entry
+ * here; `main.ts` keeps the core commands (serve, migrate, seed, molecules).
+ */
+export const MODULE_COMMANDS: Record<string, Command> = {};
