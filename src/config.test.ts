@@ -37,6 +37,16 @@ describe('configuration', () => {
     expect(loadConfig(env)).toMatchObject({ port: 9100, logLevel: 'debug' });
   });
 
+  it('uses local auth only on loopback, and accounts for servers and production', () => {
+    expect(loadConfig({}).authMode).toBe('local');
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db/cryo' }).authMode).toBe('accounts');
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }).authMode).toBe('accounts');
+    expect(() => loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'local' })).toThrow(/only allowed when HOST is a loopback/);
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/AUTH_MODE=local/);
+    expect(loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'accounts' }).authMode).toBe('accounts');
+    expect(() => loadConfig({ SIGNUP_MODE: 'closed' })).toThrow(/SIGNUP_MODE/);
+  });
+
   it('defaults the migration connection to the app connection', () => {
     const url = 'postgres://app@db/cryo';
     expect(loadConfig({ DATABASE_URL: url }).migrationDatabaseUrl).toBe(url);

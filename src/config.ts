@@ -27,6 +27,14 @@ export interface Config {
   /** Number of RDKit worker threads. */
   chemWorkers: number;
   backupDir: string;
+  /** local: no sign-in, every request is the built-in admin (loopback only); accounts: sign-in required. */
+  authMode: 'local' | 'accounts';
+  /** Who may sign up once the first user (who becomes admin) exists. */
+  signupMode: 'open' | 'invite-only';
+  /** Where the default mail sender writes messages (password resets, invitations) as .eml files. */
+  mailOutboxDir: string;
+  /** Public base URL used in links sent by mail. */
+  publicUrl: string;
 }
 
 export const DEFAULT_SESSION_SECRET = 'development-only-secret-change-me';
@@ -41,7 +49,7 @@ export class ConfigError extends Error {
 /** Every variable the app reads, with its meaning; `.env.example` and docs/configuration.md mirror this list. */
 export const CONFIG_VARIABLES = [
   'NODE_ENV', 'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'DATABASE_POOL_MAX',
-  'LOG_LEVEL', 'SESSION_SECRET', 'SERVE_WEB', 'CHEM_WORKERS', 'BACKUP_DIR',
+  'LOG_LEVEL', 'SESSION_SECRET', 'SERVE_WEB', 'CHEM_WORKERS', 'BACKUP_DIR', 'AUTH_MODE', 'SIGNUP_MODE', 'MAIL_OUTBOX_DIR', 'PUBLIC_URL',
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -112,9 +120,23 @@ export function loadConfig(env: Env = environmentWithDotenv()): Config {
   }
 
   const databaseUrl = postgresUrl('DATABASE_URL');
+  const host = text('HOST') ?? '127.0.0.1';
+  const authDefault = profile === 'production' || databaseUrl !== null ? 'accounts' : 'local';
+  const authRaw = text('AUTH_MODE') ?? authDefault;
+  let authMode: Config['authMode'] = authDefault;
+  if (authRaw === 'local' || authRaw === 'accounts') authMode = authRaw;
+  else problems.push(`AUTH_MODE must be local or accounts (got "${authRaw}")`);
+  // Local mode trusts every caller as the administrator: only acceptable when nobody else can connect.
+  if (authMode === 'local' && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    problems.push(`AUTH_MODE=local is only allowed when HOST is a loopback address (got "${host}"); use AUTH_MODE=accounts`);
+  }
+  const signupRaw = text('SIGNUP_MODE') ?? 'open';
+  let signupMode: Config['signupMode'] = 'open';
+  if (signupRaw === 'open' || signupRaw === 'invite-only') signupMode = signupRaw;
+  else problems.push(`SIGNUP_MODE must be open or invite-only (got "${signupRaw}")`);
   const config: Config = {
     profile,
-    host: text('HOST') ?? '127.0.0.1',
+    host,
     port: integer('PORT', 8080, 0, 65535),
     dataDir: resolve(text('DATA_DIR') ?? './data'),
     databaseUrl,
@@ -125,6 +147,10 @@ export function loadConfig(env: Env = environmentWithDotenv()): Config {
     serveWeb: boolean('SERVE_WEB', true),
     chemWorkers: integer('CHEM_WORKERS', 2, 1, 64),
     backupDir: resolve(text('BACKUP_DIR') ?? './backups'),
+    authMode,
+    signupMode,
+    mailOutboxDir: resolve(text('MAIL_OUTBOX_DIR') ?? `${text('DATA_DIR') ?? './data'}/outbox`),
+    publicUrl: (text('PUBLIC_URL') ?? `http://${host}:${text('PORT') ?? '8080'}`).replace(/\/$/, ''),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -45,7 +45,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.end();
     const url = new URL(serverUrl);
     url.pathname = `/${postgresTemplateDb}`;
-    const server = await openRuntime(loadConfig({ NODE_ENV: 'test', DATABASE_URL: url.toString(), CHEM_WORKERS: '2' }));
+    const server = await openRuntime(loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'local', DATABASE_URL: url.toString(), CHEM_WORKERS: '2' }));
     try {
       await prepareDatabase(server);
     } finally {

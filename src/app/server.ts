@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -13,6 +15,10 @@ import type { Actor, Db } from '../db/db.ts';
 import { assertMigrationsCurrent } from '../db/migrate.ts';
 import type { ChemPool } from '../chem/pool.ts';
 import { LOCAL_ADMIN } from '../modules/accounts/local-admin.ts';
+import { outboxMailer, type Mailer } from '../modules/accounts/mailer.ts';
+import { accountRoutes, CSRF_HEADER, SESSION_COOKIE } from '../modules/accounts/routes.ts';
+import { sameSecret } from '../modules/accounts/secrets.ts';
+import { createAccountService, type AuthenticatedActor } from '../modules/accounts/service.ts';
 import type { AppMetrics } from './metrics.ts';
 import { API_MODULES } from './modules.ts';
 import { ProblemSchema } from './openapi.ts';
@@ -20,7 +26,14 @@ import { fieldPath, Problem, PROBLEM_CATALOGUE, problemBody, type FieldError, ty
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** Who is acting; set on every route that is not public (401 otherwise). */
     actor: Actor;
+    /** The signed-in account behind the request in accounts mode; null when anonymous or in local mode. */
+    authenticated: AuthenticatedActor | null;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without signing in (sign-in itself, health, documentation). */
+    public?: boolean;
   }
 }
 
@@ -32,17 +45,27 @@ export interface AppDeps {
   version: string;
   /** Where JSON log lines go; stdout by default (tests capture them). */
   logDestination?: NodeJS.WritableStream;
+  /** Sends password-reset mail; defaults to the outbox folder. */
+  mailer?: Mailer;
 }
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/**
- * Who is acting. Until accounts exist every request is the built-in local administrator; the accounts issue
- * replaces this function (session cookie or API token) and nothing else has to change.
- */
-function resolveActor(request: FastifyRequest): Actor {
-  return { userId: LOCAL_ADMIN.id, requestId: request.id };
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new Problem('unauthenticated', 'The Authorization header must be "Bearer <token>"');
+  return match[1];
+}
+
+function isPublicRoute(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0] ?? '/';
+  // Everything outside the API (web UI, health, metrics) and the API's own documentation is open.
+  return request.routeOptions.config?.public === true || !path.startsWith('/api/') || path.startsWith('/api/docs');
 }
 
 function validationProblem(error: FastifyError): Problem {
@@ -95,9 +118,43 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   // The API speaks JSON; without this, Fastify parses text/plain and the caller gets a confusing 400.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateRequest('authenticated', null);
+  await app.register(fastifyCookie);
+  const accounts = createAccountService({ db, config, mailer: deps.mailer ?? outboxMailer(config.mailOutboxDir) });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    request.actor = resolveActor(request);
+    if (config.authMode === 'local') {
+      // Local mode (loopback only, enforced by config): every request is the built-in administrator.
+      request.actor = { userId: LOCAL_ADMIN.id, requestId: request.id };
+      return;
+    }
+    const bearer = bearerOf(request);
+    const session = request.cookies[SESSION_COOKIE];
+    const actor = bearer || session ? await accounts.authenticate({ bearer, session }, request.id) : null;
+    if (bearer && !actor) throw new Problem('unauthenticated', 'The bearer token is invalid, expired or revoked');
+    request.authenticated = actor;
+    if (actor) request.actor = actor;
+    if (!actor) {
+      if (isPublicRoute(request)) return;
+      throw new Problem('unauthenticated', 'Sign in, or send Authorization: Bearer <API token>');
+    }
+    if (!UNSAFE_METHODS.has(request.method)) return;
+    if (actor.via === 'token' && actor.scope === 'read') throw new Problem('forbidden', 'This API token is read-only');
+    // Cookies ride along on cross-site requests; a header only this origin's script can set proves intent.
+    if (actor.via === 'session' && !bearer) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !sameSecret(sent, accounts.csrfFor(actor))) {
+        throw new Problem('forbidden', `Missing or wrong ${CSRF_HEADER} header (get it from GET /api/v1/auth/session)`);
+      }
+    }
+  });
+  await app.register(fastifyRateLimit, {
+    // Per API token or session when signed in, per address otherwise; local mode has no limit but sign-in's.
+    global: config.authMode === 'accounts',
+    max: 1200,
+    timeWindow: '1 minute',
+    hook: 'preHandler',
+    keyGenerator: (request) => request.authenticated?.credentialId ?? request.ip,
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -132,7 +189,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
         version: deps.version,
         description: 'Cryoprotectant molecules, formulations, predictions and experiments. Errors are RFC 9457 problem details.',
       },
-      tags: [...API_MODULES.map((m) => ({ name: m.name, description: m.description })), { name: 'meta', description: 'Service information' }],
+      tags: [{ name: 'accounts', description: 'Sign-up, sign-in, sessions and API tokens (AUTH_MODE=accounts)' }, ...API_MODULES.map((m) => ({ name: m.name, description: m.description })), { name: 'meta', description: 'Service information' }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
@@ -183,8 +240,9 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (plain) => {
       const api = plain.withTypeProvider<TypeBoxTypeProvider>();
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
       api.get('/problems/:code', {
+        config: { public: true },
         schema: {
           tags: ['meta'],
           summary: 'Describe a problem type from the error catalogue',
@@ -197,6 +255,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
         return { code, ...entry };
       });
       api.get('/meta', {
+        config: { public: true },
         schema: {
           tags: ['meta'],
           summary: 'Service name, version, database mode and the acting user',
@@ -205,11 +264,19 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
               name: Type.String(),
               version: Type.String(),
               database: Type.Union([Type.Literal('embedded'), Type.Literal('postgres')]),
-              actor: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), isAdmin: Type.Boolean() }),
+              authMode: Type.Union([Type.Literal('local'), Type.Literal('accounts')]),
+              actor: Type.Union([Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), isAdmin: Type.Boolean() }), Type.Null()], { description: 'null when not signed in' }),
             }),
           },
         },
       }, async (request) => {
+        const base = {
+          name: 'CryoProtect',
+          version: deps.version,
+          database: db.backend === 'pglite' ? ('embedded' as const) : ('postgres' as const),
+          authMode: config.authMode,
+        };
+        if (!request.actor) return { ...base, actor: null };
         const user = await db.asUser(request.actor, async (tx) => {
           const result = await tx.query<{ id: string; email: string; display_name: string; is_admin: boolean }>(
             'select id, email, display_name, is_admin from users where id = app.current_user_id()',
@@ -217,13 +284,9 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
           return result.rows[0];
         });
         if (!user) throw new Problem('unauthenticated', 'The acting user does not exist');
-        return {
-          name: 'CryoProtect',
-          version: deps.version,
-          database: db.backend === 'pglite' ? ('embedded' as const) : ('postgres' as const),
-          actor: { id: user.id, email: user.email, name: user.display_name, isAdmin: user.is_admin },
-        };
+        return { ...base, actor: { id: user.id, email: user.email, name: user.display_name, isAdmin: user.is_admin } };
       });
+      if (config.authMode === 'accounts') await api.register(accountRoutes(accounts, config));
       for (const module of API_MODULES) await api.register(module.routes(deps));
     },
     { prefix: '/api/v1' },

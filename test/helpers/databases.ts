@@ -63,7 +63,7 @@ export async function openTestDatabase(backend: BackendName, options: { chem?: b
   if (backend === 'pglite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'cryoprotect-test-'));
     cpSync(inject('pgliteTemplateDir'), dataDir, { recursive: true });
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, CHEM_WORKERS: '1', ...options.env });
+    const config = loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'local', DATA_DIR: dataDir, CHEM_WORKERS: '1', ...options.env });
     const runtime = await openRuntime(config, { chem: options.chem ?? false });
     return {
       backend, config, runtime, databaseUrl: null,
@@ -77,7 +77,7 @@ export async function openTestDatabase(backend: BackendName, options: { chem?: b
   const template = inject('postgresTemplateDb');
   if (!serverUrl || !template) throw new Error('postgres backend requested without TEST_DATABASE_URL');
   const databaseUrl = await createFromTemplate(serverUrl, template);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, CHEM_WORKERS: '1', ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'local', DATABASE_URL: databaseUrl, CHEM_WORKERS: '1', ...options.env });
   const runtime = await openRuntime(config, { chem: options.chem ?? false });
   return {
     backend, config, runtime, databaseUrl,
