@@ -4,6 +4,10 @@ import { mixtureRoutes } from '../modules/mixtures/routes.ts';
 import { moleculeRoutes } from '../modules/molecules/routes.ts';
 import { MoleculeDetailSchema, MoleculeSchema } from '../modules/molecules/schemas.ts';
 import { createMoleculeService } from '../modules/molecules/service.ts';
+import { projectRoutes } from '../modules/projects/routes.ts';
+import { ProjectSchema } from '../modules/projects/schemas.ts';
+import { createProjectService } from '../modules/projects/service.ts';
+import { outboxMailer } from '../modules/accounts/mailer.ts';
 import type { AppDeps } from './server.ts';
 
 /**
@@ -18,6 +22,12 @@ export interface ApiModule {
 }
 
 export const API_MODULES: ApiModule[] = [
+  {
+    name: 'projects',
+    description: 'Projects, members and roles (owner, editor, reviewer, viewer)',
+    schemas: [ProjectSchema],
+    routes: (deps) => projectRoutes(createProjectService(deps.db, deps.mailer ?? outboxMailer(deps.config.mailOutboxDir), deps.config.publicUrl)),
+  },
   {
     name: 'molecules',
     description: 'Molecule registry',

@@ -133,6 +133,8 @@ create policy project_invitations_select on project_invitations for select to cr
   using (app.project_role(project_id) = 'owner');
 create policy project_invitations_insert on project_invitations for insert to cryoprotect_app
   with check (app.project_role(project_id) = 'owner');
+create policy project_invitations_update on project_invitations for update to cryoprotect_app
+  using (app.project_role(project_id) = 'owner') with check (app.project_role(project_id) = 'owner');
 create policy project_invitations_delete on project_invitations for delete to cryoprotect_app
   using (app.project_role(project_id) = 'owner');
 
@@ -141,5 +143,5 @@ create policy audit_log_select on audit_log for select to cryoprotect_app
 
 grant select, update on sessions to cryoprotect_app;
 grant select, insert, update on api_tokens to cryoprotect_app;
-grant select, insert, delete on project_invitations to cryoprotect_app;
+grant select, insert, update, delete on project_invitations to cryoprotect_app;
 grant select on audit_log to cryoprotect_app;
