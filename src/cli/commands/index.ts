@@ -1,7 +1,10 @@
 import type { Command } from '../command.ts';
+import { securityCommand } from './security.ts';
 
 /**
  * Commands contributed by domain modules, each in its own file beside this one. Adding a command is one entry
  * here; `main.ts` keeps the core commands (serve, migrate, seed, molecules).
  */
-export const MODULE_COMMANDS: Record<string, Command> = {};
+export const MODULE_COMMANDS: Record<string, Command> = {
+  security: securityCommand,
+};
