@@ -8,6 +8,7 @@ import { projectRoutes } from '../modules/projects/routes.ts';
 import { ProjectSchema } from '../modules/projects/schemas.ts';
 import { createProjectService } from '../modules/projects/service.ts';
 import { outboxMailer } from '../modules/accounts/mailer.ts';
+import { auditRoutes } from '../modules/accounts/audit.ts';
 import type { AppDeps } from './server.ts';
 
 /**
@@ -22,6 +23,7 @@ export interface ApiModule {
 }
 
 export const API_MODULES: ApiModule[] = [
+  { name: 'audit', description: 'The append-only audit log (data changes and security events)', routes: (deps) => auditRoutes(deps.db) },
   {
     name: 'projects',
     description: 'Projects, members and roles (owner, editor, reviewer, viewer)',

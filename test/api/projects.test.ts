@@ -104,6 +104,18 @@ describeEachBackend('projects and membership (AUTH_MODE=accounts)', (backend) =>
     expect((await owner.call('GET', `/api/v1/projects/${projectId}`)).status).toBe(404);
   });
 
+  it("shows a project's audit trail to its owner and to nobody outside it", async () => {
+    const trail = await carol.call('GET', `/api/v1/audit?projectId=${projectId}&limit=500`);
+    expect(trail.status).toBe(200);
+    const actions = trail.body.items.map((e: { kind: string; action: string; table: string | null }) => `${e.kind}:${e.action}:${e.table ?? ''}`);
+    expect(actions).toEqual(expect.arrayContaining(['data:insert:molecules', 'data:update:project_members', 'security:ownership_transferred:']));
+    const outsider = await account('eve', '10.0.0.4');
+    expect((await outsider.call('GET', `/api/v1/audit?projectId=${projectId}`)).status).toBe(404);
+    const own = await outsider.call('GET', '/api/v1/audit');
+    expect(own.body.items.every((e: { actorId: string | null }) => e.actorId === outsider.id)).toBe(true);
+    expect((await outsider.call('POST', '/api/v1/audit', {})).status).toBe(404);
+  });
+
   it('deletes a project and its data only when confirmed with its name', async () => {
     const refused = await carol.call('DELETE', `/api/v1/projects/${projectId}`);
     expect(refused.status).toBe(422);

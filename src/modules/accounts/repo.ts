@@ -184,8 +184,10 @@ export async function recordSecurityEvent(
   tx: Queryable,
   e: { action: string; actorId: string | null; requestId?: string; detail?: Record<string, unknown> },
 ): Promise<void> {
+  // Events about a project carry it in project_id too, so the project's owners can read them (audit policy).
+  const projectId = typeof e.detail?.projectId === 'string' ? e.detail.projectId : null;
   await tx.query(
-    `insert into audit_log (kind, action, actor_id, request_id, detail) values ('security', $1, $2, $3, $4)`,
-    [e.action, e.actorId, e.requestId ?? null, e.detail ? JSON.stringify(e.detail) : null],
+    `insert into audit_log (kind, action, actor_id, request_id, project_id, detail) values ('security', $1, $2, $3, $4, $5)`,
+    [e.action, e.actorId, e.requestId ?? null, projectId, e.detail ? JSON.stringify(e.detail) : null],
   );
 }
