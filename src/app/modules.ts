@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { TSchema } from 'typebox';
-import { mixtureRoutes } from '../modules/mixtures/routes.ts';
+import { MIXTURE_SCHEMAS, mixtureRoutes } from '../modules/mixtures/routes.ts';
 import { moleculeRoutes } from '../modules/molecules/routes.ts';
 import { MoleculeDetailSchema, MoleculeSchema } from '../modules/molecules/schemas.ts';
 import { createMoleculeService } from '../modules/molecules/service.ts';
@@ -9,6 +9,9 @@ import { ProjectSchema } from '../modules/projects/schemas.ts';
 import { createProjectService } from '../modules/projects/service.ts';
 import { outboxMailer } from '../modules/accounts/mailer.ts';
 import { auditRoutes } from '../modules/accounts/audit.ts';
+import { experimentRoutes } from '../modules/experiments/routes.ts';
+import { ExperimentSchema } from '../modules/experiments/schemas.ts';
+import { createExperimentService } from '../modules/experiments/service.ts';
 import type { AppDeps } from './server.ts';
 
 /**
@@ -38,7 +41,14 @@ export const API_MODULES: ApiModule[] = [
   },
   {
     name: 'mixtures',
-    description: 'Formulation evaluation: unit-safe composition, glass transition, qv*, osmolality',
+    description: 'Formulations: unit-safe composition, glass transition, qv*, osmolality; stored mixtures, comparison, export',
+    schemas: MIXTURE_SCHEMAS,
     routes: (deps) => mixtureRoutes(deps.db),
+  },
+  {
+    name: 'experiments',
+    description: 'Experiments, results and the lab verification workflow',
+    schemas: [ExperimentSchema],
+    routes: (deps) => experimentRoutes(createExperimentService(deps.db)),
   },
 ];

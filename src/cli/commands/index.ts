@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { securityCommand } from './security.ts';
+import { mixturesCommand } from './mixtures.ts';
 
 /**
  * Commands contributed by domain modules, each in its own file beside this one. Adding a command is one entry
@@ -7,4 +8,5 @@ import { securityCommand } from './security.ts';
  */
 export const MODULE_COMMANDS: Record<string, Command> = {
   security: securityCommand,
+  mixtures: mixturesCommand,
 };

@@ -44,6 +44,8 @@ export interface ResolvedComponent {
 export interface MixtureInput {
   readonly components: readonly ResolvedComponent[];
   readonly solutionDensity?: number;
+  /** The carrier (base solution) by display name; the solver treats it as water, and an assumption says so. */
+  readonly carrier?: string;
 }
 
 const fieldOf = (index: number, name = 'amount'): string => `components[${index}].${name}`;
@@ -141,7 +143,7 @@ function solve(input: MixtureInput, reference: ScienceReference): { result: Comp
 }
 
 /** Gordon–Taylor parameters of one component: the cited (gt_tg, gt_k) pair, or what is known of Tg without a k. */
-function gordonTaylorParameters(c: ResolvedComponent, reference: ScienceReference): { tg: number | null; k: number | null; kSource: string | null; tgSource: string | null } {
+export function gordonTaylorParameters(c: Pick<ResolvedComponent, 'inchikey'>, reference: ScienceReference): { tg: number | null; k: number | null; kSource: string | null; tgSource: string | null } {
   if (c.inchikey === null) return { tg: null, k: null, kSource: null, tgSource: null };
   const k = reference.property(c.inchikey, 'gt_k');
   // k was fitted together with gt_tg, so the pair is used as one; a plain Tg is only reported, never paired with a guessed k.
@@ -231,6 +233,9 @@ export function evaluateMixture(input: MixtureInput, reference: ScienceReference
 
   const assumptions = [
     ...result.assumptions,
+    ...(input.carrier !== undefined
+      ? [`The carrier (${input.carrier}) is treated as water: its own solutes are not part of the composition, osmolality or Tg.`]
+      : []),
     `Glass transition: multicomponent Gordon–Taylor, Tg = Σ q_i·w_i·Tg_i / Σ q_i·w_i with q_water = 1 and q_i = 1/k_i (k multiplies the water term of each binary); water Tg ${waterTg?.value ?? 'default'} K; the first-listed reference value of each parameter is used; missing parameters are never guessed.`,
     'Multicomponent mixing rules deviate from measured cocktails; expect larger errors than for binaries. Tg is not Tg′.',
     `q_v polar-group convention ${DEFAULT_POLAR_GROUP_CONVENTION.id}${DEFAULT_POLAR_GROUP_CONVENTION.verified ? '' : ' (unverified against Fahy et al. 2004)'}.`,

@@ -3,20 +3,30 @@ import { COMPONENT_ROLES, CONCENTRATION_UNITS } from '../../science/index.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
+/** One of a list of strings. A union built from a mapped array types as never, so the static type is stated. */
+const OneOf = <T extends string>(values: readonly T[], options: Record<string, unknown> = {}) =>
+  Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v)), options));
+
 export const MixtureComponentInput = Type.Object(
   {
     inchikey: Type.Optional(Type.String({ pattern: '^[A-Za-z]{14}-[A-Za-z]{10}-[A-Za-z]$', description: 'Standard InChIKey of a molecule visible to you' })),
     moleculeId: Type.Optional(Type.String({ format: 'uuid', description: 'Id of a molecule visible to you' })),
     componentId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Key of a non-structural component (polymer, ice blocker, carrier) from the reference data' })),
     amount: Type.Number({ minimum: 0, description: 'Amount in `unit`' }),
-    unit: Type.Union(CONCENTRATION_UNITS.map((u) => Type.Literal(u)), { description: 'Concentration unit; molalities are per kg of water' }),
-    role: Type.Optional(Type.Union(COMPONENT_ROLES.map((r) => Type.Literal(r)), {
+    unit: OneOf(CONCENTRATION_UNITS, { description: 'Concentration unit; molalities are per kg of water' }),
+    role: Type.Optional(OneOf(COMPONENT_ROLES, {
       description: 'Role in the formulation; decides which components count as penetrating for q_v*',
     })),
   },
   { additionalProperties: false, description: 'Give exactly one of inchikey, moleculeId and componentId' },
 );
 export type MixtureComponentInput = Static<typeof MixtureComponentInput>;
+
+const CarrierInput = Type.String({
+  minLength: 1, maxLength: 200,
+  description: 'The carrier (base solution): the key of a non-structural component (e.g. euro-collins) or free text (e.g. "PBS"). '
+    + 'It is treated as water by the composition solver; an assumption says so.',
+});
 
 export const EvaluateMixtureBody = Type.Object(
   {
@@ -25,6 +35,7 @@ export const EvaluateMixtureBody = Type.Object(
     solutionDensity: Type.Optional(Type.Number({
       exclusiveMinimum: 0, maximum: 5, description: 'Measured density of the final solution, g/mL; replaces ideal volume additivity',
     })),
+    carrier: Type.Optional(CarrierInput),
   },
   { additionalProperties: false },
 );
@@ -85,3 +96,159 @@ export const MixtureEvaluationSchema = Type.Object({
   sources: Type.Array(SourceRef),
 });
 export type MixtureEvaluation = Static<typeof MixtureEvaluationSchema>;
+
+// ---- Stored mixtures ------------------------------------------------------------------------------------------
+
+const Uuid = Type.String({ format: 'uuid' });
+const SourceOrNull = Nullable(SourceRef);
+
+export const MixtureSummarySchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  description: Nullable(Type.String()),
+  projectId: Nullable(Uuid),
+  verified: Type.Boolean({ description: 'Seeded reference recipe whose composition was checked against the cited source' }),
+  carrier: Nullable(Type.String({ description: 'Non-structural component key, or free text' })),
+  carrierName: Nullable(Type.String({ description: 'Display name of the carrier' })),
+  componentCount: Type.Integer(),
+  source: SourceOrNull,
+});
+export type MixtureSummary = Static<typeof MixtureSummarySchema>;
+
+export const MixtureListSchema = Type.Object({
+  items: Type.Array(MixtureSummarySchema),
+  nextCursor: Nullable(Type.String({ description: 'Pass as ?cursor= to get the next page; null on the last page' })),
+});
+
+export const MIXTURE_SCOPES = ['all', 'reference', 'mine'] as const;
+export type MixtureScope = (typeof MIXTURE_SCOPES)[number];
+
+export const MixtureListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 2000 })),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name; empty means no filter' })),
+  scope: OneOf(MIXTURE_SCOPES, {
+    default: 'all',
+    description: 'all: everything visible to you; reference: public reference recipes; mine: recipes in your projects',
+  }),
+});
+export type MixtureListQuery = Static<typeof MixtureListQuery>;
+
+export const StoredComponentSchema = Type.Object({
+  position: Type.Integer({ description: '0-based index in the recipe (components[i])' }),
+  moleculeId: Nullable(Uuid),
+  componentId: Nullable(Type.String({ description: 'Key of the non-structural component' })),
+  name: Type.String(),
+  inchikey: Nullable(Type.String()),
+  amount: Type.Number(),
+  unit: Type.String(),
+  role: Nullable(Type.String()),
+});
+export type StoredComponent = Static<typeof StoredComponentSchema>;
+
+export const DerivedErrorSchema = Type.Object({
+  detail: Type.String(),
+  errors: Type.Array(Type.Object({ field: Type.String(), message: Type.String(), in: Type.Optional(Type.String()) })),
+}, { description: 'Why the stored recipe cannot be evaluated (the 422 problem :evaluate would give); derived is then null' });
+
+export const MixtureDetailSchema = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    description: Nullable(Type.String()),
+    projectId: Nullable(Uuid),
+    verified: Type.Boolean(),
+    carrier: Nullable(Type.String({ description: 'Non-structural component key, or free text' })),
+    carrierName: Nullable(Type.String()),
+    solutionDensity: Nullable(Type.Number({ description: 'Measured solution density, g/mL; null = ideal volume additivity' })),
+    source: SourceOrNull,
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    components: Type.Array(StoredComponentSchema),
+    derived: Nullable(MixtureEvaluationSchema),
+    derivedError: Type.Optional(DerivedErrorSchema),
+  },
+  { $id: 'MixtureDetail' },
+);
+export type MixtureDetail = Static<typeof MixtureDetailSchema>;
+
+const NameField = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'Unique within its scope (a project, or the public reference set)' });
+const DescriptionField = Type.String({ maxLength: 10000 });
+
+export const CreateMixtureBody = Type.Object(
+  {
+    name: NameField,
+    description: Type.Optional(Nullable(DescriptionField)),
+    projectId: Type.Optional(Nullable(Type.String({ format: 'uuid', description: 'Omit or null for public reference data (admins only)' }))),
+    carrier: Type.Optional(Nullable(CarrierInput)),
+    // One schema with a type list, not anyOf: with the server's type coercion, anyOf [number, null] would turn 0 into null.
+    solutionDensity: Type.Optional(Type.Unsafe<number | null>({
+      type: ['number', 'null'], exclusiveMinimum: 0, maximum: 5, description: 'Measured density of the final solution, g/mL; null = ideal volume additivity',
+    })),
+    balance: Type.Optional(Type.Literal('water', { default: 'water' })),
+    components: Type.Array(MixtureComponentInput, { minItems: 1, maxItems: 50 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateMixtureBody = Static<typeof CreateMixtureBody>;
+
+export const UpdateMixtureBody = Type.Object(
+  {
+    ...CreateMixtureBody.properties,
+    projectId: Type.Optional(Nullable(Type.String({ format: 'uuid', description: 'Accepted for convenience; must equal the stored project (a mixture cannot move)' }))),
+  },
+  { additionalProperties: false },
+);
+export type UpdateMixtureBody = Static<typeof UpdateMixtureBody>;
+
+export const MixtureIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const ExportQuery = Type.Object({
+  format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+});
+
+export const CompareBody = Type.Object(
+  { ids: Type.Array(Type.String({ format: 'uuid' }), { minItems: 2, maxItems: 4, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+export type CompareBody = Static<typeof CompareBody>;
+
+export const CompareResponse = Type.Object({ items: Type.Array(Type.Ref('MixtureDetail')) });
+
+export const TgCurveQuery = Type.Object({
+  component: Type.String({ pattern: '^[A-Za-z]{14}-[A-Za-z]{10}-[A-Za-z]$', description: 'InChIKey of a molecule in the mixture' }),
+  points: Type.Integer({ minimum: 2, maximum: 1001, default: 101 }),
+});
+
+export const TgCurveSchema = Type.Object({
+  component: Type.String({ description: 'InChIKey of the solute' }),
+  name: Type.String(),
+  method: Type.Literal('gordon-taylor'),
+  parameters: Type.Object({
+    tg: Type.Number({ description: 'Solute Tg, K (fitted together with k)' }),
+    k: Type.Number({ description: 'Gordon–Taylor k of the binary with water' }),
+    water: Type.Object({ tg: Type.Number({ description: 'K' }) }),
+  }),
+  points: Type.Array(Type.Object({ massFraction: Type.Number({ description: 'Solute mass fraction' }), kelvin: Type.Number() })),
+  sources: Type.Array(SourceRef),
+});
+export type TgCurve = Static<typeof TgCurveSchema>;
+
+export const ComponentListQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the key or name; empty means no filter' })),
+});
+
+export const NonstructuralComponentSchema = Type.Object({
+  key: Type.String({ description: 'Pass as componentId in a recipe' }),
+  name: Type.String(),
+  kind: Type.String({ description: 'polymer, carrier, ice_blocker or other' }),
+  averageMolarMass: Nullable(Type.Number({ description: 'g/mol; null when no cited value exists' })),
+  density: Nullable(Type.Number({ description: 'g/mL of the pure component' })),
+  grade: Nullable(Type.String()),
+  notes: Nullable(Type.String()),
+  projectId: Nullable(Uuid),
+  source: SourceOrNull,
+});
+export type NonstructuralComponent = Static<typeof NonstructuralComponentSchema>;
+
+export const ComponentListSchema = Type.Object({ items: Type.Array(NonstructuralComponentSchema) });

@@ -1,4 +1,5 @@
 import type { Runtime } from '../../app/runtime.ts';
+import { formulationSeeder } from '../mixtures/seed.ts';
 
 /**
  * Reference data owned by domain modules (e.g. formulations), loaded after the core molecules and sources.
@@ -9,4 +10,4 @@ export interface ModuleSeeder {
   seed(runtime: Runtime, options?: { force?: boolean }): Promise<void>;
 }
 
-export const MODULE_SEEDERS: ModuleSeeder[] = [];
+export const MODULE_SEEDERS: ModuleSeeder[] = [formulationSeeder];
