@@ -12,6 +12,7 @@ import { auditRoutes } from '../modules/accounts/audit.ts';
 import { experimentRoutes } from '../modules/experiments/routes.ts';
 import { ExperimentSchema } from '../modules/experiments/schemas.ts';
 import { createExperimentService } from '../modules/experiments/service.ts';
+import { createExperimentExtras } from '../modules/experiments/extras.ts';
 import type { AppDeps } from './server.ts';
 
 /**
@@ -49,6 +50,6 @@ export const API_MODULES: ApiModule[] = [
     name: 'experiments',
     description: 'Experiments, results and the lab verification workflow',
     schemas: [ExperimentSchema],
-    routes: (deps) => experimentRoutes(createExperimentService(deps.db)),
+    routes: (deps) => experimentRoutes(createExperimentService(deps.db), createExperimentExtras(deps.db)),
   },
 ];

@@ -7,6 +7,7 @@ import { describeEachBackend, openTestDatabase, type TestDatabase } from '../hel
 interface Client {
   id: string;
   email: string;
+  headers: Record<string, string>;
   call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- responses are checked field by field
 }
 
@@ -29,17 +30,20 @@ describeEachBackend('experiments and the verification workflow (AUTH_MODE=accoun
     if (res.statusCode !== 201) throw new Error(res.body);
     const session = (res.cookies as { name: string; value: string }[]).find((c) => c.name === 'cryoprotect_session')!.value;
     const csrf = res.json().csrfToken as string;
+    const headers = { cookie: `cryoprotect_session=${session}`, 'x-csrf-token': csrf };
     return {
       id: res.json().user.id,
       email,
+      headers,
       async call(method, url, payload) {
-        const r = await app.inject({ method, url, payload, headers: { cookie: `cryoprotect_session=${session}`, 'x-csrf-token': csrf } });
+        const r = await app.inject({ method, url, payload, headers });
         const json = (r.headers['content-type'] ?? '').toString().includes('json') && r.body ? r.json() : null;
         return { status: r.statusCode, body: json, text: r.body, headers: r.headers };
       },
     };
   }
 
+  const headersOf = async (c: Client) => c.headers;
   const draft = (results: object[] = [{ measurement: 'post_thaw_viability', unit: '%', replicates: [78, 82, 86] }]) => ({
     projectId,
     mixtureId: glycerolMixture,
@@ -178,6 +182,50 @@ describeEachBackend('experiments and the verification workflow (AUTH_MODE=accoun
     const queue = (await reviewer.call('GET', '/api/v1/experiments/review-queue')).body.items.map((e: { id: string }) => e.id);
     expect(queue).toContain(tg.body.id);
     expect((await author.call('GET', '/api/v1/experiments/review-queue')).body.items).toEqual([]);
+  });
+
+  it('imports results from CSV keeping good rows, and stores attachments byte for byte until submission locks them', async () => {
+    const id = (await author.call('POST', '/api/v1/experiments', draft([]))).body.id as string;
+    const csv = 'measurement,unit,replicates,mean\npost_thaw_viability,%,70;75;80,\nrecovery,%,,250\n';
+    const imported = await app.inject({ method: 'POST', url: `/api/v1/experiments/${id}/results:import`, payload: csv, headers: { ...(await headersOf(author)), 'content-type': 'text/csv' } });
+    expect(imported.statusCode).toBe(200);
+    expect(imported.json()).toMatchObject({ added: 1, invalid: 1, rows: [{ line: 2, status: 'added' }, { line: 3, status: 'invalid', errors: [{ field: 'mean' }] }] });
+    expect((await author.call('GET', `/api/v1/experiments/${id}`)).body.results).toHaveLength(1);
+    const bytes = Buffer.from([0, 1, 2, 250, 255, 10, 13, 44]);
+    const up = await app.inject({ method: 'POST', url: `/api/v1/experiments/${id}/attachments?filename=plate.bin&contentType=application/octet-stream`, payload: bytes, headers: { ...(await headersOf(author)), 'content-type': 'application/octet-stream' } });
+    expect(up.statusCode).toBe(201);
+    expect(up.json()).toMatchObject({ filename: 'plate.bin', sizeBytes: 8 });
+    const down = await app.inject({ method: 'GET', url: `/api/v1/experiments/${id}/attachments/${up.json().id}`, headers: await headersOf(viewer) });
+    expect(down.rawPayload.equals(bytes)).toBe(true);
+    expect(down.headers['content-disposition']).toBe('attachment; filename="plate.bin"');
+    expect(down.headers['x-content-type-options']).toBe('nosniff');
+    const badType = await app.inject({ method: 'POST', url: `/api/v1/experiments/${id}/attachments?filename=x.exe&contentType=application/x-msdownload`, payload: bytes, headers: { ...(await headersOf(author)), 'content-type': 'application/octet-stream' } });
+    expect(badType.statusCode).toBe(400);
+    expect(badType.json().errors[0].field).toBe('contentType');
+    const tooBig = await app.inject({ method: 'POST', url: `/api/v1/experiments/${id}/attachments?filename=big.bin&contentType=application/octet-stream`, payload: Buffer.alloc(10 * 1024 * 1024 + 2), headers: { ...(await headersOf(author)), 'content-type': 'application/octet-stream' } });
+    expect(tooBig.statusCode).toBe(413);
+    await author.call('POST', `/api/v1/experiments/${id}/transitions`, { to: 'submitted' });
+    const locked = await app.inject({ method: 'POST', url: `/api/v1/experiments/${id}/attachments?filename=late.csv&contentType=text/csv`, payload: Buffer.from('a,b\n'), headers: { ...(await headersOf(author)), 'content-type': 'application/octet-stream' } });
+    expect(locked.statusCode).toBe(409);
+    expect((await author.call('GET', `/api/v1/experiments/${id}/attachments`)).body.items).toHaveLength(1);
+  });
+
+  it('reports project statistics: verification rate, by equipment and reviewer, Tg error over time', async () => {
+    const id = (await author.call('POST', '/api/v1/experiments', draft([{ measurement: 'glass_transition', unit: 'K', mean: 158, sd: 1, n: 3, dscConvention: 'midpoint', heatingRateKPerMin: 10 }]))).body.id as string;
+    for (const [c, to] of [[author, 'submitted'], [reviewer, 'in_review'], [reviewer, 'verified']] as const) {
+      expect((await c.call('POST', `/api/v1/experiments/${id}/transitions`, { to })).status).toBe(200);
+    }
+    const stats = (await viewer.call('GET', `/api/v1/projects/${projectId}/experiment-stats`)).body;
+    expect(stats.counts.verified).toBeGreaterThanOrEqual(2);
+    expect(stats.verificationRate).toBeGreaterThan(0);
+    expect(stats.byEquipment[0]).toMatchObject({ equipment: 'CoolCell + LN2 dewar' });
+    expect(stats.byReviewer.find((r: { reviewer: string }) => r.reviewer === reviewer.email).verified).toBeGreaterThanOrEqual(2);
+    const point = stats.tgPredictionError.points.find((p: { experimentId: string }) => p.experimentId === id);
+    expect(point.error).toBeCloseTo(158 - point.predicted, 9);
+    expect((await viewer.call('GET', '/api/v1/sample-types?q=jurk')).body.items.map((s: { name: string }) => s.name)).toContain('Jurkat');
+    const outsider = await account('stats-outsider');
+    expect((await outsider.call('GET', `/api/v1/projects/${projectId}/experiment-stats`)).status).toBe(404);
+    expect((await outsider.call('GET', '/api/v1/sample-types?q=jurk')).body.items).toEqual([]);
   });
 
   it('exports experiments with protocol, results and verification as CSV and JSON, and hides them from outsiders', async () => {

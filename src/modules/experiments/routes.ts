@@ -1,14 +1,72 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProblemResponses } from '../../app/openapi.ts';
+import { Problem } from '../../app/problems.ts';
 import { experimentsCsv } from './export.ts';
 import { CreateExperimentBody, EventSchema, StateSchema, TransitionBody, UpdateExperimentBody } from './schemas.ts';
 import type { ExperimentService } from './service.ts';
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, type ExperimentExtras } from './extras.ts';
+import { RESULT_COLUMNS } from './results-import.ts';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-export function experimentRoutes(service: ExperimentService): FastifyPluginAsyncTypebox {
+export function experimentRoutes(service: ExperimentService, extras: ExperimentExtras): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // Scoped to this plugin: raw uploads arrive as bytes, results files as text; JSON stays the default elsewhere.
+    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: ATTACHMENT_MAX_BYTES + 1 }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    const AttachmentSchema = Type.Object({ id: Type.String(), filename: Type.String(), contentType: Type.String(), sizeBytes: Type.Integer(), sha256: Type.String(), createdAt: Type.String() });
+    app.get('/sample-types', {
+      schema: {
+        tags: ['experiments'], summary: 'Reusable sample types (cell lines, tissues, organisms) visible to you',
+        querystring: Type.Object({ q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+        response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), projectId: Type.Union([Type.String(), Type.Null()]), name: Type.String(), kind: Type.String(), species: Type.Union([Type.String(), Type.Null()]) })) }), ...ProblemResponses },
+      },
+    }, async (request) => ({ items: await extras.sampleTypes(request.actor, request.query.q) }));
+    app.get('/projects/:id/experiment-stats', {
+      schema: { tags: ['experiments'], summary: 'Verification rate, by equipment, by reviewer, and Tg prediction error over time', params: IdParams },
+    }, async (request) => extras.stats(request.actor, request.params.id));
+    app.post('/experiments/:id/results::import', {
+      schema: {
+        tags: ['experiments'], summary: `Append results from CSV (text/csv; columns ${RESULT_COLUMNS.join(', ')}); good rows are kept, bad rows reported by line`,
+        params: IdParams, consumes: ['text/csv'],
+        response: { 200: Type.Object({ added: Type.Integer(), invalid: Type.Integer(), rows: Type.Array(Type.Object({ line: Type.Integer(), status: Type.String(), errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))) })) }), ...ProblemResponses },
+      },
+    }, async (request) => {
+      if (typeof request.body !== 'string') throw new Problem('unsupported-media-type', 'Send the file as text/csv');
+      return extras.importResults(request.actor, request.params.id, request.body);
+    });
+    app.post('/experiments/:id/attachments', {
+      bodyLimit: ATTACHMENT_MAX_BYTES + 1,
+      schema: {
+        tags: ['experiments'], summary: `Attach a raw file (body: application/octet-stream, at most ${ATTACHMENT_MAX_BYTES / 1048576} MiB)`,
+        params: IdParams, consumes: ['application/octet-stream'],
+        querystring: Type.Object({ filename: Type.String({ minLength: 1, maxLength: 255 }), contentType: Type.Union(ATTACHMENT_TYPES.map((t) => Type.Literal(t))) }),
+        response: { 201: AttachmentSchema, ...ProblemResponses },
+      },
+    }, async (request, reply) => {
+      if (!Buffer.isBuffer(request.body)) throw new Problem('unsupported-media-type', 'Send the file bytes as application/octet-stream');
+      const saved = await extras.addAttachment(request.actor, request.params.id, { filename: request.query.filename, contentType: request.query.contentType, data: request.body });
+      return reply.code(201).header('location', `/api/v1/experiments/${request.params.id}/attachments/${saved.id}`).send(saved);
+    });
+    app.get('/experiments/:id/attachments', {
+      schema: { tags: ['experiments'], summary: 'Files attached to an experiment', params: IdParams, response: { 200: Type.Object({ items: Type.Array(AttachmentSchema) }), ...ProblemResponses } },
+    }, async (request) => ({ items: await extras.listAttachments(request.actor, request.params.id) }));
+    const AttachmentParams = Type.Object({ id: Type.String({ format: 'uuid' }), attachmentId: Type.String({ format: 'uuid' }) });
+    app.get('/experiments/:id/attachments/:attachmentId', {
+      schema: { tags: ['experiments'], summary: 'Download an attachment', params: AttachmentParams },
+    }, async (request, reply) => {
+      const file = await extras.getAttachment(request.actor, request.params.id, request.params.attachmentId);
+      // Always a download, never rendered inline: uploaded content must not run in our origin.
+      return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename.replace(/["\r\n]/g, '_')}"`)
+        .header('x-content-type-options', 'nosniff').send(file.data);
+    });
+    app.delete('/experiments/:id/attachments/:attachmentId', {
+      schema: { tags: ['experiments'], summary: 'Remove an attachment (while the experiment is editable)', params: AttachmentParams, response: { 204: Type.Null(), ...ProblemResponses } },
+    }, async (request, reply) => {
+      await extras.removeAttachment(request.actor, request.params.id, request.params.attachmentId);
+      return reply.code(204).send(null);
+    });
     const experiment = Type.Ref('Experiment');
     app.post('/experiments', {
       schema: { tags: ['experiments'], summary: 'Record an experiment (starts as a draft)', body: CreateExperimentBody, response: { 201: experiment, ...ProblemResponses } },
