@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { securityCommand } from './security.ts';
+import { experimentsCommand } from './experiments.ts';
 import { mixturesCommand } from './mixtures.ts';
 
 /**
@@ -8,5 +9,6 @@ import { mixturesCommand } from './mixtures.ts';
  */
 export const MODULE_COMMANDS: Record<string, Command> = {
   security: securityCommand,
+  experiments: experimentsCommand,
   mixtures: mixturesCommand,
 };
