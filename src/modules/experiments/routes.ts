@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProblemResponses } from '../../app/openapi.ts';
 import { Problem } from '../../app/problems.ts';
+import { OneOf } from '../../lib/schema.ts';
 import { experimentsCsv } from './export.ts';
 import { CreateExperimentBody, EventSchema, StateSchema, TransitionBody, UpdateExperimentBody } from './schemas.ts';
 import type { ExperimentService } from './service.ts';
@@ -41,7 +42,7 @@ export function experimentRoutes(service: ExperimentService, extras: ExperimentE
       schema: {
         tags: ['experiments'], summary: `Attach a raw file (body: application/octet-stream, at most ${ATTACHMENT_MAX_BYTES / 1048576} MiB)`,
         params: IdParams, consumes: ['application/octet-stream'],
-        querystring: Type.Object({ filename: Type.String({ minLength: 1, maxLength: 255 }), contentType: Type.Union(ATTACHMENT_TYPES.map((t) => Type.Literal(t))) }),
+        querystring: Type.Object({ filename: Type.String({ minLength: 1, maxLength: 255 }), contentType: OneOf(ATTACHMENT_TYPES) }),
         response: { 201: AttachmentSchema, ...ProblemResponses },
       },
     }, async (request, reply) => {

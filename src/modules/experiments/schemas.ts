@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { OneOf } from '../../lib/schema.ts';
 import { VERIFICATION_STATES } from './verification.ts';
 
 const Step = Type.Object({
@@ -34,7 +35,7 @@ const Sample = Type.Union([
   Type.Object({ sampleTypeId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
   Type.Object({
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    kind: Type.Union(['cell', 'tissue', 'organ', 'organism', 'solution', 'other'].map((k) => Type.Literal(k))),
+    kind: OneOf(['cell', 'tissue', 'organ', 'organism', 'solution', 'other'] as const),
     species: Type.Optional(Type.String({ maxLength: 200 })),
   }, { additionalProperties: false }),
 ]);
@@ -59,7 +60,7 @@ export const UpdateExperimentBody = Type.Object({
 }, { additionalProperties: false });
 export type UpdateExperimentBody = Static<typeof UpdateExperimentBody>;
 
-export const StateSchema = Type.Union(VERIFICATION_STATES.map((s) => Type.Literal(s)));
+export const StateSchema = OneOf(VERIFICATION_STATES);
 export const TransitionBody = Type.Object({ to: StateSchema, comment: Type.Optional(Type.String({ maxLength: 10000 })) }, { additionalProperties: false });
 
 export const ResultSchema = Type.Object({

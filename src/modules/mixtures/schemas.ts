@@ -1,11 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { COMPONENT_ROLES, CONCENTRATION_UNITS } from '../../science/index.ts';
+import { OneOf } from '../../lib/schema.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
-/** One of a list of strings. A union built from a mapped array types as never, so the static type is stated. */
-const OneOf = <T extends string>(values: readonly T[], options: Record<string, unknown> = {}) =>
-  Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v)), options));
 
 export const MixtureComponentInput = Type.Object(
   {
