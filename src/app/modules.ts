@@ -13,6 +13,8 @@ import { experimentRoutes } from '../modules/experiments/routes.ts';
 import { ExperimentSchema } from '../modules/experiments/schemas.ts';
 import { createExperimentService } from '../modules/experiments/service.ts';
 import { createExperimentExtras } from '../modules/experiments/extras.ts';
+import { shareRoutes } from '../modules/sharing/routes.ts';
+import { createShareService } from '../modules/sharing/service.ts';
 import type { AppDeps } from './server.ts';
 
 /**
@@ -52,4 +54,5 @@ export const API_MODULES: ApiModule[] = [
     schemas: [ExperimentSchema],
     routes: (deps) => experimentRoutes(createExperimentService(deps.db), createExperimentExtras(deps.db)),
   },
+  { name: 'sharing', description: 'Read-only share links with expiry and optional password', routes: (deps) => shareRoutes(createShareService(deps.db, deps.config.publicUrl)) },
 ];

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildServer } from '../../src/app/server.ts';
+import { APP_VERSION } from '../../src/app/runtime.ts';
+import { describeEachBackend, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+
+describeEachBackend('share links (AUTH_MODE=accounts)', (backend) => {
+  let db: TestDatabase;
+  let app: FastifyInstance;
+  const tag = `${backend}-${Date.now()}`;
+  let ip = 0;
+  type Call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- checked field by field
+  let owner: { id: string; email: string; call: Call };
+  let viewer: { id: string; email: string; call: Call };
+  let projectId: string;
+  let mixtureId: string;
+
+  async function account(name: string) {
+    const email = `${name}-${tag}@lab.test`;
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'a long enough passphrase', name }, remoteAddress: `10.7.0.${++ip}` });
+    const session = (res.cookies as { name: string; value: string }[]).find((c) => c.name === 'cryoprotect_session')!.value;
+    const headers = { cookie: `cryoprotect_session=${session}`, 'x-csrf-token': res.json().csrfToken as string };
+    const call: Call = async (method, url, payload) => {
+      const r = await app.inject({ method, url, payload, headers });
+      return { status: r.statusCode, body: r.body ? r.json() : null };
+    };
+    return { id: res.json().user.id as string, email, call };
+  }
+  const open = (url: string, password?: string, remoteAddress = '10.8.0.1') =>
+    app.inject({ method: 'GET', url: new URL(url).pathname, headers: password ? { 'x-share-password': password } : {}, remoteAddress });
+
+  beforeAll(async () => {
+    db = await openTestDatabase(backend, { env: { AUTH_MODE: 'accounts' } });
+    app = await buildServer({ ...db.runtime, version: APP_VERSION, mailer: { send: async () => {} } });
+    owner = await account('owner');
+    viewer = await account('viewer');
+    projectId = (await owner.call('POST', '/api/v1/projects', { name: 'Shared lab' })).body.id;
+    await owner.call('POST', `/api/v1/projects/${projectId}/members`, { email: viewer.email, role: 'viewer' });
+    mixtureId = (await owner.call('POST', '/api/v1/mixtures', { name: 'Our 40 % glycerol', projectId, components: [{ inchikey: 'PEDCQBHIVMGVHV-UHFFFAOYSA-N', amount: 40, unit: '%w/w' }] })).body.id;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  it('opens a shared mixture without an account, read-only, and counts the visits', async () => {
+    const link = await owner.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixtureId, expiresInDays: 7 });
+    expect(link.status).toBe(201);
+    expect(link.body.token).toMatch(/^cpl_/);
+    const res = await open(link.body.url);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.json()).toMatchObject({ resourceType: 'mixture', resource: { id: mixtureId, name: 'Our 40 % glycerol' } });
+    expect(res.json().resource.derived.components[0].massFraction).toBeCloseTo(0.4, 12);
+    const write = await app.inject({ method: 'DELETE', url: `/api/v1/mixtures/${mixtureId}` });
+    expect(write.statusCode).toBe(401);
+    expect((await owner.call('GET', `/api/v1/share-links?resourceId=${mixtureId}`)).body.items[0].accessCount).toBe(1);
+  });
+
+  it('requires the password of a protected link, throttles guessing, and hides unknown tokens', async () => {
+    const link = (await owner.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixtureId, expiresInDays: 1, password: 'lab-secret-42' })).body;
+    expect((await open(link.url)).statusCode).toBe(401);
+    expect((await open(link.url, 'wrong')).statusCode).toBe(401);
+    expect((await open(link.url, 'lab-secret-42')).statusCode).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await open(link.url, 'guess', '10.8.0.2')).statusCode);
+    expect(statuses.at(-1)).toBe(429);
+    const unknown = await app.inject({ method: 'GET', url: '/api/v1/shared/cpl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    expect(unknown.statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/shared/nonsense' })).statusCode).toBe(404);
+  });
+
+  it('stops working when revoked, expired, or when the creator loses access; viewers cannot share', async () => {
+    expect((await viewer.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixtureId, expiresInDays: 7 })).status).toBe(403);
+    const a = (await owner.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixtureId, expiresInDays: 7 })).body;
+    expect((await owner.call('DELETE', `/api/v1/share-links/${a.id}`)).status).toBe(204);
+    expect((await open(a.url)).statusCode).toBe(404);
+    const b = (await owner.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixtureId, expiresInDays: 7 })).body;
+    await db.runtime.db.asMaintenance((tx) => tx.query("update share_links set created_at = now() - interval '10 days', expires_at = now() - interval '1 second' where id = $1", [b.id]));
+    expect((await open(b.url)).statusCode).toBe(404);
+    const c = (await owner.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixtureId, expiresInDays: 7 })).body;
+    expect((await viewer.call('GET', '/api/v1/share-links')).body.items).toEqual([]);
+    await owner.call('POST', `/api/v1/projects/${projectId}/members`, { email: viewer.email, role: 'owner' });
+    await viewer.call('DELETE', `/api/v1/projects/${projectId}/members/${owner.id}`);
+    expect((await open(c.url)).statusCode).toBe(404);
+  });
+});
