@@ -1,0 +1,124 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildServer } from '../../src/app/server.ts';
+import { APP_VERSION } from '../../src/app/runtime.ts';
+import { describeEachBackend, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+
+/**
+ * Every route of the API, attacked by a signed-in outsider who knows the ids of another project's rows:
+ * nothing may succeed, and no response body may contain those ids or the project's private names. The route
+ * list comes from the OpenAPI document, so a route added later is attacked without editing this file.
+ */
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+describeEachBackend('API attack surface (AUTH_MODE=accounts)', (backend) => {
+  let db: TestDatabase;
+  let app: FastifyInstance;
+  const tag = `${backend}-${Date.now()}`;
+  let ip = 0;
+  const secrets: string[] = [];
+  const ids: Record<string, string> = {};
+
+  async function account(name: string) {
+    const email = `${name}-${tag}@lab.test`;
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'a long enough passphrase', name }, remoteAddress: `10.6.0.${++ip}` });
+    const session = (res.cookies as { name: string; value: string }[]).find((c) => c.name === 'cryoprotect_session')!.value;
+    const headers = { cookie: `cryoprotect_session=${session}`, 'x-csrf-token': res.json().csrfToken as string };
+    return {
+      id: res.json().user.id as string,
+      email,
+      headers,
+      async call(method: Method, url: string, payload?: object) {
+        const r = await app.inject({ method, url, payload, headers });
+        return { status: r.statusCode, text: r.body, json: () => r.json() };
+      },
+    };
+  }
+
+  beforeAll(async () => {
+    db = await openTestDatabase(backend, { chem: true, env: { AUTH_MODE: 'accounts' } });
+    app = await buildServer({ ...db.runtime, version: APP_VERSION, mailer: { send: async () => {} } });
+    await account('admin'); // the first account is the administrator; the victim below is an ordinary user
+    const victim = await account('victim');
+    const project = (await victim.call('POST', '/api/v1/projects', { name: `Secret project ${tag}` })).json();
+    ids.project = project.id;
+    const molecule = (await victim.call('POST', '/api/v1/molecules', { smiles: 'CCCCCCCCCCCCO', name: `Secretol ${tag}`, projectId: project.id })).json();
+    ids.molecule = molecule.id;
+    const mixture = (await victim.call('POST', '/api/v1/mixtures', { name: `Secret mix ${tag}`, projectId: project.id, components: [{ moleculeId: molecule.id, amount: 1, unit: 'mol/kg' }] })).json();
+    ids.mixture = mixture.id;
+    const experiment = (await victim.call('POST', '/api/v1/experiments', {
+      projectId: project.id, mixtureId: mixture.id, title: `Secret experiment ${tag}`, sample: { name: `Secret cells ${tag}`, kind: 'cell' },
+      protocol: { loading: [], removal: [] }, results: [{ measurement: 'post_thaw_viability', unit: '%', mean: 50 }],
+    })).json();
+    ids.experiment = experiment.id;
+    const attachment = await app.inject({ method: 'POST', url: `/api/v1/experiments/${experiment.id}/attachments?filename=raw.csv&contentType=text/csv`, payload: Buffer.from('a,b\n1,2\n'), headers: { ...victim.headers, 'content-type': 'application/octet-stream' } });
+    ids.attachment = attachment.json().id;
+    ids.shareLink = (await victim.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixture.id, expiresInDays: 1 })).json().id;
+    ids.user = victim.id;
+    for (const [key, value] of Object.entries(ids)) {
+      if (!value) throw new Error(`setup failed to create ${key}`);
+      secrets.push(value);
+    }
+    secrets.push(`Secretol ${tag}`, `Secret mix ${tag}`, `Secret experiment ${tag}`, `Secret project ${tag}`, `Secret cells ${tag}`);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  /** Which of the victim's ids to put into a path parameter. */
+  function fill(path: string): string {
+    return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      if (name === 'attachmentId') return ids.attachment!;
+      if (name === 'userId') return ids.user!;
+      if (name === 'token') return 'cpl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+      if (name === 'code') return 'not-found';
+      const prefix = path.split('/')[3] ?? '';
+      const byPrefix: Record<string, string | undefined> = {
+        projects: ids.project, molecules: ids.molecule, mixtures: ids.mixture, experiments: ids.experiment, 'share-links': ids.shareLink,
+      };
+      return byPrefix[prefix] ?? '00000000-0000-4000-8000-0000000000aa';
+    });
+  }
+
+  it('no route lets an outsider read, change or delete another project’s rows, or leaks them', async () => {
+    const outsider = await account('outsider');
+    const spec = (await outsider.call('GET', '/api/v1/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const attempts: string[] = [];
+    const failures: string[] = [];
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      for (const method of Object.keys(operations).map((m) => m.toUpperCase()) as Method[]) {
+        if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) continue;
+        const url = fill(path);
+        // Sign-up/in and password routes act on the caller's own account; the public share route is attacked above with a forged token.
+        if (/^\/api\/v1\/auth\//.test(path) && method !== 'GET') continue;
+        const probes = [url];
+        // Filter tricks: list endpoints searched for the victim's names and filtered by the victim's project.
+        if (method === 'GET' && !path.includes('{')) {
+          probes.push(`${url}?q=${encodeURIComponent(`Secret`)}`, `${url}?projectId=${ids.project}`, `${url}?q=Secretol&scope=all`);
+        }
+        for (const probe of probes) {
+          const body = method === 'GET' || method === 'DELETE' ? undefined : { projectId: ids.project, ids: [ids.mixture, ids.mixture], mixtureId: ids.mixture, resourceId: ids.mixture, resourceType: 'mixture', name: 'pwned', smiles: 'CCO', email: 'x@y.z', role: 'owner', userId: ids.user, to: 'submitted', components: [{ moleculeId: ids.molecule, amount: 1, unit: 'mol/kg' }], molecules: [{ smiles: 'CCO' }], query: 'CO', k: 5 };
+          const res = await outsider.call(method, probe, body);
+          attempts.push(`${method} ${probe} → ${res.status}`);
+          // Echoing an id the attacker sent (e.g. in a 404's detail) reveals nothing; anything else is a leak.
+          const sent = `${probe} ${JSON.stringify(body ?? {})}`;
+          const leaked = secrets.filter((s) => res.text.includes(s) && !sent.includes(s));
+          if (leaked.length > 0) failures.push(`${method} ${probe} leaked ${leaked.join(', ')} (status ${res.status})`);
+          const targetsVictim = path.includes('{') && !/\{(token|code)\}/.test(path);
+          if (targetsVictim && res.status < 400) failures.push(`${method} ${probe} succeeded (${res.status})`);
+        }
+      }
+    }
+    expect(attempts.length).toBeGreaterThan(40);
+    expect(failures).toEqual([]);
+  });
+
+  it("the victim's rows are all still there and unchanged", async () => {
+    const counts = await db.runtime.db.asMaintenance(async (tx) => (await tx.query<{ m: string; x: string; e: string; p: string }>(
+      `select (select name from molecules where id = $1) as m, (select name from mixtures where id = $2) as x,
+              (select title from experiments where id = $3) as e, (select name from projects where id = $4) as p`,
+      [ids.molecule, ids.mixture, ids.experiment, ids.project])).rows[0]);
+    expect(counts).toEqual({ m: `Secretol ${tag}`, x: `Secret mix ${tag}`, e: `Secret experiment ${tag}`, p: `Secret project ${tag}` });
+  });
+});
