@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { parseCron } from './modules/ops/cron.ts';
 
 /**
  * The one typed configuration. Read from the environment, optionally from a `.env` file (environment wins),
@@ -27,6 +28,10 @@ export interface Config {
   /** Number of RDKit worker threads. */
   chemWorkers: number;
   backupDir: string;
+  /** Cron expression (5 fields, local time) for backups taken by `serve`; null = no scheduled backups. */
+  backupSchedule: string | null;
+  /** Grandfather-father-son retention applied by `backup prune` and after each scheduled backup. */
+  backupKeep: { daily: number; weekly: number; monthly: number };
   /** local: no sign-in, every request is the built-in admin (loopback only); accounts: sign-in required. */
   authMode: 'local' | 'accounts';
   /** Who may sign up once the first user (who becomes admin) exists. */
@@ -49,7 +54,7 @@ export class ConfigError extends Error {
 /** Every variable the app reads, with its meaning; `.env.example` and docs/configuration.md mirror this list. */
 export const CONFIG_VARIABLES = [
   'NODE_ENV', 'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'DATABASE_POOL_MAX',
-  'LOG_LEVEL', 'SESSION_SECRET', 'SERVE_WEB', 'CHEM_WORKERS', 'BACKUP_DIR', 'AUTH_MODE', 'SIGNUP_MODE', 'MAIL_OUTBOX_DIR', 'PUBLIC_URL',
+  'LOG_LEVEL', 'SESSION_SECRET', 'SERVE_WEB', 'CHEM_WORKERS', 'BACKUP_DIR', 'BACKUP_SCHEDULE', 'BACKUP_KEEP_DAILY', 'BACKUP_KEEP_WEEKLY', 'BACKUP_KEEP_MONTHLY', 'AUTH_MODE', 'SIGNUP_MODE', 'MAIL_OUTBOX_DIR', 'PUBLIC_URL',
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -119,6 +124,17 @@ export function loadConfig(env: Env = environmentWithDotenv()): Config {
     problems.push('SESSION_SECRET must be at least 32 characters in production');
   }
 
+  const cronSetting = (name: string): string | null => {
+    const raw = text(name);
+    if (raw === undefined) return null;
+    try {
+      parseCron(raw);
+    } catch (error) {
+      problems.push(`${name} is not a valid cron expression: ${(error as Error).message}`);
+    }
+    return raw;
+  };
+
   const databaseUrl = postgresUrl('DATABASE_URL');
   const host = text('HOST') ?? '127.0.0.1';
   const authDefault = profile === 'production' || databaseUrl !== null ? 'accounts' : 'local';
@@ -147,6 +163,12 @@ export function loadConfig(env: Env = environmentWithDotenv()): Config {
     serveWeb: boolean('SERVE_WEB', true),
     chemWorkers: integer('CHEM_WORKERS', 2, 1, 64),
     backupDir: resolve(text('BACKUP_DIR') ?? './backups'),
+    backupSchedule: cronSetting('BACKUP_SCHEDULE'),
+    backupKeep: {
+      daily: integer('BACKUP_KEEP_DAILY', 7, 0, 3660),
+      weekly: integer('BACKUP_KEEP_WEEKLY', 4, 0, 520),
+      monthly: integer('BACKUP_KEEP_MONTHLY', 12, 0, 1200),
+    },
     authMode,
     signupMode,
     mailOutboxDir: resolve(text('MAIL_OUTBOX_DIR') ?? `${text('DATA_DIR') ?? './data'}/outbox`),

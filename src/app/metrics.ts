@@ -18,6 +18,11 @@ export interface AppMetrics {
 export function createMetrics(): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client exports these sums of nodejs_active_{handles,requests,resources} as gauges ending in _total, which
+  // `promtool check metrics` rejects (only counters may end in _total). The per-type gauges carry the same data.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(name);
+  }
   return {
     registry,
     httpDuration: new Histogram({
@@ -76,6 +81,35 @@ export function registerPoolMetrics(metrics: AppMetrics, db: Db): void {
     registers: [metrics.registry],
     collect() {
       this.set(db.poolStats().max);
+    },
+  });
+}
+
+/**
+ * Age of the newest completed backup in `backupDir`, read at scrape time. With no backup there is no sample at
+ * all (not 0, which would read as "just backed up"), so `absent(backup_age_seconds)` can alert on it.
+ * Idempotent per registry: building several servers over one runtime registers the gauges once.
+ */
+export function registerBackupMetrics(metrics: AppMetrics, newestBackupTime: () => Date | null): void {
+  if (metrics.registry.getSingleMetric('backup_age_seconds')) return;
+  new Gauge({
+    name: 'backup_age_seconds',
+    help: 'Seconds since the newest completed backup in BACKUP_DIR was taken (no sample when there is none)',
+    registers: [metrics.registry],
+    collect() {
+      const newest = newestBackupTime();
+      if (newest) this.set(Math.max(0, (Date.now() - newest.getTime()) / 1000));
+      else this.remove();
+    },
+  });
+  new Gauge({
+    name: 'backup_last_success_timestamp_seconds',
+    help: 'Unix time at which the newest completed backup in BACKUP_DIR was taken (no sample when there is none)',
+    registers: [metrics.registry],
+    collect() {
+      const newest = newestBackupTime();
+      if (newest) this.set(newest.getTime() / 1000);
+      else this.remove();
     },
   });
 }

@@ -3,7 +3,12 @@ import type { TSchema } from 'typebox';
 import { MIXTURE_SCHEMAS, mixtureRoutes } from '../modules/mixtures/routes.ts';
 import { moleculeRoutes } from '../modules/molecules/routes.ts';
 import { MoleculeDetailSchema, MoleculeSchema } from '../modules/molecules/schemas.ts';
-import { createMoleculeService } from '../modules/molecules/service.ts';
+import { createMoleculeRegistry } from '../modules/molecules/registry.ts';
+import { jobRoutes } from '../jobs/routes.ts';
+import { jobReader } from '../jobs/runner.ts';
+import { JobSchema } from '../jobs/schemas.ts';
+import { opsRoutes } from '../modules/ops/routes.ts';
+import { BackupSchema, HealthReportSchema } from '../modules/ops/schemas.ts';
 import { projectRoutes } from '../modules/projects/routes.ts';
 import { ProjectSchema } from '../modules/projects/schemas.ts';
 import { createProjectService } from '../modules/projects/service.ts';
@@ -39,15 +44,17 @@ export const API_MODULES: ApiModule[] = [
   {
     name: 'molecules',
     description: 'Molecule registry',
-    schemas: [MoleculeSchema, MoleculeDetailSchema],
-    routes: (deps) => moleculeRoutes(createMoleculeService(deps.db, deps.chem)),
+    schemas: [MoleculeSchema, MoleculeDetailSchema, JobSchema],
+    routes: (deps) => moleculeRoutes(createMoleculeRegistry(deps)),
   },
+  { name: 'jobs', description: 'Long-running work (imports): status, progress, result', routes: (deps) => jobRoutes(jobReader(deps.db)) },
   {
     name: 'mixtures',
     description: 'Formulations: unit-safe composition, glass transition, qv*, osmolality; stored mixtures, comparison, export',
     schemas: MIXTURE_SCHEMAS,
     routes: (deps) => mixtureRoutes(deps.db),
   },
+  { name: 'ops', description: 'Operations: health report and backups (administrators)', schemas: [HealthReportSchema, BackupSchema], routes: opsRoutes },
   {
     name: 'experiments',
     description: 'Experiments, results and the lab verification workflow',

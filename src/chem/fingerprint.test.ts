@@ -77,4 +77,14 @@ describe('pattern-fingerprint pre-screen', () => {
     expect(isPatternSuperset(pfp('CCCC'), query)).toBe(false);
     expect(isPatternSuperset(pfp('CS(C)=O'), query)).toBe(false);
   });
+
+  it('isPatternSuperset handles words with the top bit set (regression: signed vs unsigned comparison)', () => {
+    const query = new Uint8Array(8);
+    query[3] = 0x80; // bit 31 of the first 32-bit word
+    const candidate = new Uint8Array(8);
+    candidate[3] = 0x80;
+    candidate[0] = 1;
+    expect(isPatternSuperset(candidate, query)).toBe(true);
+    expect(isPatternSuperset(new Uint8Array(8), query)).toBe(false);
+  });
 });

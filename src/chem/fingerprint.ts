@@ -76,8 +76,9 @@ export function isPatternSuperset(candidate: Uint8Array, query: Uint8Array): boo
   const wc = asWords(candidate);
   const wq = asWords(query);
   for (let i = 0; i < wq.length; i++) {
-    const q = wq[i] as number;
-    if (((wc[i] as number) & q) !== q) return false;
+    // Bits the query needs that the candidate lacks. (`c & q` is a signed int32 while the Uint32 word `q`
+    // is unsigned, so comparing those two is wrong whenever bit 31 is set.)
+    if (((wq[i] as number) & ~(wc[i] as number)) !== 0) return false;
   }
   return true;
 }

@@ -1,7 +1,11 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiProblem } from './api.ts';
 import { AREAS } from './areas.ts';
+import { ACCOUNT_ROUTES } from './auth/routes.tsx';
 import { MoleculeDetailPage } from './molecules/MoleculeDetailPage.tsx';
+import { FORMULATION_ROUTES } from './mixtures/routes.tsx';
+import { EXPERIMENT_ROUTES } from './experiments/routes.tsx';
+import { HealthPage } from './ops/HealthPage.tsx';
 import { MoleculesPage } from './molecules/MoleculesPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { NotAvailablePage } from './pages/NotAvailablePage.tsx';
@@ -27,6 +31,10 @@ const routes: RouteDefinition[] = [
   { path: '/molecules', render: () => <MoleculesPage /> },
   // Keyed by id so navigating between two molecules starts from a fresh page state.
   { path: '/molecules/:id', render: (params) => <MoleculeDetailPage key={params.id} /> },
+  ...FORMULATION_ROUTES,
+  ...EXPERIMENT_ROUTES,
+  ...ACCOUNT_ROUTES,
+  { path: '/operations', render: () => <HealthPage /> },
   ...AREAS.filter((area) => !area.available).map((area) => ({
     path: area.path,
     render: () => <NotAvailablePage area={area} />,

@@ -106,16 +106,67 @@ export interface ApiResult<T> {
   location: string | null;
 }
 
+export const CSRF_COOKIE = 'cryoprotect_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The value of one cookie readable by this page, or null. */
+function readCookie(name: string): string | null {
+  for (const part of document.cookie.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
+
+/**
+ * The CSRF header a cookie-authenticated write must carry (accounts mode). The server also set the
+ * token in a readable cookie; only this origin's script can copy it into a header. Empty in local mode.
+ * Use it for any fetch() that bypasses the helpers below.
+ */
+export function csrfHeaders(method: string): Record<string, string> {
+  if (SAFE_METHODS.has(method.toUpperCase())) return {};
+  const token = readCookie(CSRF_COOKIE);
+  return token ? { [CSRF_HEADER]: token } : {};
+}
+
+/** Learned from GET /meta. Local mode never answers 401, so an unknown mode (meta still loading) counts as accounts. */
+let knownAuthMode: AuthMode | null = null;
+
+/** Paths whose 401 is an answer for the page itself (a wrong password), not a reason to redirect. */
+function isAuthEndpoint(path: string): boolean {
+  return path.startsWith(`${API_BASE}/auth/`);
+}
+
+/** The sign-in page's URL that returns to `location` afterwards. */
+export function signInUrl(next: string): string {
+  return `/signin?next=${encodeURIComponent(next)}`;
+}
+
+/**
+ * A signed-out (or expired, or revoked) session in accounts mode: send the user to sign in, and back
+ * here afterwards. A full page load also drops every cached answer of the previous session.
+ */
+function redirectToSignIn(): void {
+  const here = `${window.location.pathname}${window.location.search}`;
+  if (window.location.pathname === '/signin') return;
+  window.location.assign(signInUrl(here));
+}
+
 /** `path` is an absolute URL path, usually built with apiPath(). */
 async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<ApiResult<T>> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...csrfHeaders(method) };
   const init: RequestInit = { method, headers, signal, credentials: 'same-origin' };
   if (body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
-  if (!response.ok) throw await problemFromResponse(response);
+  if (!response.ok) {
+    const problem = await problemFromResponse(response);
+    if (problem.status === 401 && knownAuthMode !== 'local' && !isAuthEndpoint(path)) redirectToSignIn();
+    throw problem;
+  }
   const data = (response.status === 204 ? undefined : await response.json()) as T; // the server's schema is the contract
   return { status: response.status, data, location: response.headers.get('location') };
 }
@@ -138,6 +189,14 @@ export function postJson<T>(path: string, body: unknown): Promise<ApiResult<T>> 
   return request<T>('POST', path, body);
 }
 
+export function patchJson<T>(path: string, body: unknown): Promise<ApiResult<T>> {
+  return request<T>('PATCH', path, body);
+}
+
+export function deleteJson(path: string): Promise<ApiResult<undefined>> {
+  return request<undefined>('DELETE', path);
+}
+
 /** A short, human sentence for any error thrown by these helpers or by fetch itself. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiProblem) return error.message;
@@ -153,13 +212,20 @@ export interface Actor {
   isAdmin: boolean;
 }
 
+/** `local`: one built-in user, no sign-in. `accounts`: every API call needs a session or token. */
+export type AuthMode = 'local' | 'accounts';
+
 export interface ServerMeta {
   name: string;
   version: string;
   database: 'embedded' | 'postgres';
-  actor: Actor;
+  authMode: AuthMode;
+  /** Null when nobody is signed in (accounts mode only). */
+  actor: Actor | null;
 }
 
-export function fetchMeta(signal?: AbortSignal): Promise<ServerMeta> {
-  return getJson<ServerMeta>(apiPath('/meta'), signal);
+export async function fetchMeta(signal?: AbortSignal): Promise<ServerMeta> {
+  const meta = await getJson<ServerMeta>(apiPath('/meta'), signal);
+  knownAuthMode = meta.authMode;
+  return meta;
 }

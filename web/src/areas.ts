@@ -18,8 +18,8 @@ export const AREAS: readonly Area[] = [
     path: '/formulations',
     label: 'Formulations',
     summary:
-      'Compose cryoprotectant formulations from molecules and see their mass and mole fractions, osmolality, predicted glass transition and toxicity index.',
-    available: false,
+      'Compose cryoprotectant formulations from molecules in any unit and see their mass and mole fractions, molarity, osmolality, q_v* and Gordon–Taylor glass transition, with citations.',
+    available: true,
   },
   {
     path: '/models',
@@ -33,18 +33,18 @@ export const AREAS: readonly Area[] = [
     label: 'Experiments',
     summary:
       'Record experiments — cell type, cooling and warming rates, post-thaw viability with replicates — and have colleagues review and verify them.',
-    available: false,
+    available: true,
   },
   {
     path: '/projects',
     label: 'Projects',
-    summary: 'Group molecules, formulations and experiments into projects and decide who can see and change them.',
-    available: false,
+    summary: 'Group molecules, formulations and experiments into projects, invite colleagues by email and decide who can see and change them.',
+    available: true,
   },
   {
     path: '/operations',
     label: 'Operations',
-    summary: 'Show administrators the service health, database status, background jobs and metrics.',
-    available: false,
+    summary: 'Show administrators the service health report (database, schema, security, data integrity, backups, disk) and take backups.',
+    available: true,
   },
 ];

@@ -2,6 +2,9 @@ import type { Command } from '../command.ts';
 import { securityCommand } from './security.ts';
 import { experimentsCommand } from './experiments.ts';
 import { mixturesCommand } from './mixtures.ts';
+import { backupCommand } from './backup.ts';
+import { doctorCommand } from './doctor.ts';
+import { exportCommand, importCommand } from './import.ts';
 
 /**
  * Commands contributed by domain modules, each in its own file beside this one. Adding a command is one entry
@@ -11,4 +14,8 @@ export const MODULE_COMMANDS: Record<string, Command> = {
   security: securityCommand,
   experiments: experimentsCommand,
   mixtures: mixturesCommand,
+  backup: backupCommand,
+  doctor: doctorCommand,
+  import: importCommand,
+  export: exportCommand,
 };

@@ -1,5 +1,6 @@
 import type { Runtime } from '../../app/runtime.ts';
 import { formulationSeeder } from '../mixtures/seed.ts';
+import { patternFingerprintSeeder } from '../molecules/seeder.ts';
 
 /**
  * Reference data owned by domain modules (e.g. formulations), loaded after the core molecules and sources.
@@ -10,4 +11,4 @@ export interface ModuleSeeder {
   seed(runtime: Runtime, options?: { force?: boolean }): Promise<void>;
 }
 
-export const MODULE_SEEDERS: ModuleSeeder[] = [formulationSeeder];
+export const MODULE_SEEDERS: ModuleSeeder[] = [formulationSeeder, patternFingerprintSeeder];

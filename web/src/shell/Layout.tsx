@@ -3,6 +3,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { fetchMeta, describeError, type ServerMeta } from '../api.ts';
 import { AREAS } from '../areas.ts';
+import { AccountMenu } from '../auth/AccountMenu.tsx';
 import { Link, useLocation } from '../router.tsx';
 
 function ServerStatus({ meta, error }: { meta: ServerMeta | undefined; error: unknown }) {
@@ -19,10 +20,14 @@ function ServerStatus({ meta, error }: { meta: ServerMeta | undefined; error: un
       <span className="badge" title="Where CryoProtect stores its data">
         {meta.database === 'embedded' ? 'Embedded database' : 'PostgreSQL'}
       </span>{' '}
-      <span>
-        Signed in as <strong title={meta.actor.email}>{meta.actor.name}</strong>
-        {meta.actor.isAdmin ? <span className="badge badge--admin">admin</span> : null}
-      </span>
+      {meta.authMode === 'accounts' ? (
+        <AccountMenu actor={meta.actor} />
+      ) : meta.actor ? (
+        <span>
+          Signed in as <strong title={meta.actor.email}>{meta.actor.name}</strong>
+          {meta.actor.isAdmin ? <span className="badge badge--admin">admin</span> : null}
+        </span>
+      ) : null}
     </p>
   );
 }
