@@ -79,6 +79,13 @@ describeEachBackend('mixtures:evaluate API', (backend) => {
       expect.objectContaining({ component: 'water', tg: 136, sourceKey: 'johari1987' }),
       expect.objectContaining({ component: KEY.glycerol, tg: 190, k: 2.84, sourceKey: 'inaba2007' }),
     ]));
+    // Fox over the first-listed pure Tg: 1/Tg = w/Tg,gly + (1 − w)/Tg,w; Couchman–Karasz lacks cited ΔCp.
+    const pureG = prop(KEY.glycerol, 'tg').value;
+    const fox = body.glassTransition.alternatives.find((a) => a.method === 'fox')!;
+    expect(fox.kelvin!).toBeCloseTo(1 / (0.6 / pureG + 0.4 / tgW), 9);
+    const ck = body.glassTransition.alternatives.find((a) => a.method === 'couchman-karasz')!;
+    expect(ck.kelvin).toBeNull();
+    expect(ck.missing.map((m) => m.missing)).toEqual([['deltaCp'], ['deltaCp']]);
     // Tg (johari1987 water, koop2011 glycerol), k (inaba2007), and densities (crc-handbook) behind the molarity.
     expect(body.sources.map((s) => s.key).sort()).toEqual(['crc-handbook', 'inaba2007', 'johari1987', 'koop2011']);
     expect(body.sources.every((s) => s.title.length > 0)).toBe(true);

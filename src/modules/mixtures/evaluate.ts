@@ -10,6 +10,7 @@ import {
   DEFAULT_POLAR_GROUP_CONVENTION,
   POLAR_GROUPS_OF_COMMON_CPAS,
   UNIT_DEFINITIONS,
+  foxMixture,
   gordonTaylorMixture,
   idealOsmolality,
   kelvinToCelsius,
@@ -196,6 +197,28 @@ export function evaluateMixture(input: MixtureInput, reference: ScienceReference
     });
   }
   const missing = tg.missing.map((m) => ({ component: m.component, name: nameOf(input, m.component), missing: [...m.missing] }));
+  // Alternatives to Gordon–Taylor, from the same cited data. Fox needs only pure-component Tg; Couchman–Karasz
+  // needs ΔCp at Tg, for which the reference data has no cited values yet, so it is reported, never guessed.
+  const pureTg = input.components.map((c) => (c.inchikey ? reference.property(c.inchikey, 'tg') : null));
+  const fox = foxMixture({
+    water: { massFraction: result.water.massFraction, ...(waterTg ? { tg: waterTg.value } : {}) },
+    solutes: input.components.map((c, i) => ({ key: c.key, massFraction: result.components[i]!.massFraction, tg: pureTg[i]?.value ?? null })),
+  });
+  if (fox.kelvin !== null) pureTg.forEach((row, i) => { if (row && result.components[i]!.massFraction > 0) usedSources.add(row.sourceId); });
+  const alternatives = [
+    {
+      method: 'fox' as const,
+      kelvin: fox.kelvin,
+      missing: fox.missing.map((m) => ({ component: m.component, name: nameOf(input, m.component), missing: [...m.missing] })),
+      note: 'Fox (1956) has no fitted parameter and over-predicts the Tg of aqueous solutions; shown for comparison only.',
+    },
+    {
+      method: 'couchman-karasz' as const,
+      kelvin: null,
+      missing: [{ component: 'water', name: 'water', missing: ['deltaCp'] }, ...input.components.map((c) => ({ component: c.key, name: c.name, missing: ['deltaCp'] }))],
+      note: 'Needs the heat-capacity step ΔCp at Tg of every component; no cited ΔCp values are in the reference data yet.',
+    },
+  ];
   if (tg.kelvin === null) {
     notes.push(`Tg is not given because no cited Gordon–Taylor parameters exist for ${missing.map((m) => `${m.name} (${m.missing.join(', ')})`).join('; ')}.`);
   }
@@ -264,6 +287,7 @@ export function evaluateMixture(input: MixtureInput, reference: ScienceReference
       method: 'gordon-taylor',
       missing,
       parameters,
+      alternatives,
     },
     qvStar: qv,
     qvStarDetail: {

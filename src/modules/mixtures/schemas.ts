@@ -68,6 +68,12 @@ export const MixtureEvaluationSchema = Type.Object({
     celsius: Nullable(Type.Number()),
     method: Type.Literal('gordon-taylor'),
     missing: Type.Array(Type.Object({ component: Type.String(), name: Type.String(), missing: Type.Array(Type.String()) })),
+    alternatives: Type.Array(Type.Object({
+      method: Type.Union([Type.Literal('fox'), Type.Literal('couchman-karasz')]),
+      kelvin: Nullable(Type.Number()),
+      missing: Type.Array(Type.Object({ component: Type.String(), name: Type.String(), missing: Type.Array(Type.String()) })),
+      note: Type.String(),
+    }), { description: 'Other mixing rules over the same cited data; null where a parameter has no cited value' }),
     parameters: Type.Array(Type.Object({
       component: Type.String(),
       name: Type.String(),

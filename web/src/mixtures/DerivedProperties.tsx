@@ -1,6 +1,7 @@
 // The derived block of a formulation — composition in every basis, Gordon–Taylor Tg, q_v*, ideal
 // osmolality — with the assumptions, notes and sources the server attached. Shared by the builder
 // (live) and the detail page (saved), so the same recipe reads the same on both.
+import { Fragment } from 'react';
 import type { MixtureEvaluation, SourceRef } from './mixture-api.ts';
 import { amountText, citationText, doiUrl, fraction, kelvinAndCelsius, percent, roleLabel, sig, withUnit } from './format.ts';
 
@@ -85,6 +86,15 @@ export function DerivedSummary({ derived }: { derived: MixtureEvaluation }) {
           </ul>
         ) : null}
       </dd>
+      {(gt.alternatives ?? []).map((a) => (
+        <Fragment key={a.method}>
+          <dt>Tg, {a.method === 'fox' ? 'Fox rule' : 'Couchman–Karasz'}</dt>
+          <dd data-testid={`derived-tg-${a.method}`}>
+            {a.kelvin === null ? `not available: missing ${[...new Set(a.missing.flatMap((m) => m.missing))].join(', ')}` : kelvinAndCelsius(a.kelvin, a.kelvin - 273.15)}
+            <span className="muted"> · {a.note}</span>
+          </dd>
+        </Fragment>
+      ))}
       <dt>
         q<sub>v</sub>*
       </dt>

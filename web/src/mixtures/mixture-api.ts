@@ -86,6 +86,8 @@ export interface MixtureEvaluation {
     method: string;
     missing: { component: string; name: string; missing: string[] }[];
     parameters: GlassTransitionParameter[];
+    /** Fox and Couchman–Karasz over the same cited data; kelvin null where a parameter is missing. */
+    alternatives?: { method: 'fox' | 'couchman-karasz'; kelvin: number | null; missing: { component: string; name: string; missing: string[] }[]; note: string }[];
   };
   qvStar: number | null;
   qvStarDetail: {
