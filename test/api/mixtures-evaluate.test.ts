@@ -19,7 +19,8 @@ const WATER_M = 18.015;
 interface Evaluation {
   components: { key: string; name: string; massFraction: number; moleFraction: number | null; molarity: number | null; molality: number | null }[];
   water: { massFraction: number; moleFraction: number | null };
-  glassTransition: { kelvin: number | null; celsius: number | null; missing: { component: string; missing: string[] }[]; parameters: { component: string; tg: number | null; k: number | null; sourceKey: string | null }[] };
+  glassTransition: { kelvin: number | null; celsius: number | null; missing: { component: string; missing: string[] }[]; parameters: { component: string; tg: number | null; k: number | null; sourceKey: string | null }[];
+    alternatives: { method: string; kelvin: number | null; missing: { component: string; missing: string[] }[] }[] };
   qvStar: number | null;
   osmolality: number | null;
   totalMolarity: number | null;
