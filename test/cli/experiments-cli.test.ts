@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDb } from '../../src/db/db.ts';
 import { createExperimentService } from '../../src/modules/experiments/service.ts';
-
-const run = promisify(execFile);
+import { runCli } from '../helpers/cli.ts';
 
 describe('cryoprotect experiments (CLI)', () => {
   let dataDir: string;
@@ -34,15 +31,7 @@ describe('cryoprotect experiments (CLI)', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const cli = async (args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['bin/cryoprotect.mjs', ...args], { env: { ...process.env, NODE_ENV: 'test', DATA_DIR: dataDir }, timeout: 120_000 });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (args: string[]) => runCli(args, { DATA_DIR: dataDir });
 
   it('shows a project experiment only to an account that may see it, and exports it as CSV', async () => {
     expect((await cli(['experiments', 'list'])).stdout).not.toContain(experimentId);

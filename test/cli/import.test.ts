@@ -1,24 +1,11 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { importCommand } from '../../src/cli/commands/import.ts';
+import { runCli } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
-
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/cryoprotect.mjs', ...args], {
-      env: { ...process.env, NODE_ENV: 'test', CHEM_WORKERS: '2', ...env }, timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { CHEM_WORKERS: '2', ...env });
 
 const reportRows = (stdout: string) => stdout.trim().split('\n').slice(1).map((l) => l.split('\t'));
 
