@@ -3,13 +3,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildServer } from '../../src/app/server.ts';
 import { APP_VERSION } from '../../src/app/runtime.ts';
 import { describeEachBackend, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { signUp, type Method } from '../helpers/accounts.ts';
 
 /**
  * Every route of the API, attacked by a signed-in outsider who knows the ids of another project's rows:
  * nothing may succeed, and no response body may contain those ids or the project's private names. The route
  * list comes from the OpenAPI document, so a route added later is attacked without editing this file.
  */
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 describeEachBackend('API attack surface (AUTH_MODE=accounts)', (backend) => {
   let db: TestDatabase;
@@ -19,41 +19,27 @@ describeEachBackend('API attack surface (AUTH_MODE=accounts)', (backend) => {
   const secrets: string[] = [];
   const ids: Record<string, string> = {};
 
-  async function account(name: string) {
-    const email = `${name}-${tag}@lab.test`;
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'a long enough passphrase', name }, remoteAddress: `10.6.0.${++ip}` });
-    const session = (res.cookies as { name: string; value: string }[]).find((c) => c.name === 'cryoprotect_session')!.value;
-    const headers = { cookie: `cryoprotect_session=${session}`, 'x-csrf-token': res.json().csrfToken as string };
-    return {
-      id: res.json().user.id as string,
-      email,
-      headers,
-      async call(method: Method, url: string, payload?: object) {
-        const r = await app.inject({ method, url, payload, headers });
-        return { status: r.statusCode, text: r.body, json: () => r.json() };
-      },
-    };
-  }
+  const account = (name: string) => signUp(app, `${name}-${tag}@lab.test`, name, `10.6.0.${++ip}`);
 
   beforeAll(async () => {
     db = await openTestDatabase(backend, { chem: true, env: { AUTH_MODE: 'accounts' } });
     app = await buildServer({ ...db.runtime, version: APP_VERSION, mailer: { send: async () => {} } });
     await account('admin'); // the first account is the administrator; the victim below is an ordinary user
     const victim = await account('victim');
-    const project = (await victim.call('POST', '/api/v1/projects', { name: `Secret project ${tag}` })).json();
+    const project = (await victim.call('POST', '/api/v1/projects', { name: `Secret project ${tag}` })).body;
     ids.project = project.id;
-    const molecule = (await victim.call('POST', '/api/v1/molecules', { smiles: 'CCCCCCCCCCCCO', name: `Secretol ${tag}`, projectId: project.id })).json();
+    const molecule = (await victim.call('POST', '/api/v1/molecules', { smiles: 'CCCCCCCCCCCCO', name: `Secretol ${tag}`, projectId: project.id })).body;
     ids.molecule = molecule.id;
-    const mixture = (await victim.call('POST', '/api/v1/mixtures', { name: `Secret mix ${tag}`, projectId: project.id, components: [{ moleculeId: molecule.id, amount: 1, unit: 'mol/kg' }] })).json();
+    const mixture = (await victim.call('POST', '/api/v1/mixtures', { name: `Secret mix ${tag}`, projectId: project.id, components: [{ moleculeId: molecule.id, amount: 1, unit: 'mol/kg' }] })).body;
     ids.mixture = mixture.id;
     const experiment = (await victim.call('POST', '/api/v1/experiments', {
       projectId: project.id, mixtureId: mixture.id, title: `Secret experiment ${tag}`, sample: { name: `Secret cells ${tag}`, kind: 'cell' },
       protocol: { loading: [], removal: [] }, results: [{ measurement: 'post_thaw_viability', unit: '%', mean: 50 }],
-    })).json();
+    })).body;
     ids.experiment = experiment.id;
     const attachment = await app.inject({ method: 'POST', url: `/api/v1/experiments/${experiment.id}/attachments?filename=raw.csv&contentType=text/csv`, payload: Buffer.from('a,b\n1,2\n'), headers: { ...victim.headers, 'content-type': 'application/octet-stream' } });
     ids.attachment = attachment.json().id;
-    ids.shareLink = (await victim.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixture.id, expiresInDays: 1 })).json().id;
+    ids.shareLink = (await victim.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixture.id, expiresInDays: 1 })).body.id;
     ids.user = victim.id;
     for (const [key, value] of Object.entries(ids)) {
       if (!value) throw new Error(`setup failed to create ${key}`);
@@ -83,7 +69,7 @@ describeEachBackend('API attack surface (AUTH_MODE=accounts)', (backend) => {
 
   it('no route lets an outsider read, change or delete another project’s rows, or leaks them', async () => {
     const outsider = await account('outsider');
-    const spec = (await outsider.call('GET', '/api/v1/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const spec = (await outsider.call('GET', '/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
     const attempts: string[] = [];
     const failures: string[] = [];
     for (const [path, operations] of Object.entries(spec.paths)) {

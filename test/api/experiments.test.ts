@@ -3,13 +3,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildServer } from '../../src/app/server.ts';
 import { APP_VERSION } from '../../src/app/runtime.ts';
 import { describeEachBackend, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { signUp, type AccountClient } from '../helpers/accounts.ts';
 
-interface Client {
-  id: string;
-  email: string;
-  headers: Record<string, string>;
-  call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- responses are checked field by field
-}
+type Client = AccountClient;
 
 describeEachBackend('experiments and the verification workflow (AUTH_MODE=accounts)', (backend) => {
   let db: TestDatabase;
@@ -24,24 +20,7 @@ describeEachBackend('experiments and the verification workflow (AUTH_MODE=accoun
   let experimentId: string;
   let ip = 0;
 
-  async function account(name: string): Promise<Client> {
-    const email = `${name}-${tag}@lab.test`;
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'a long enough passphrase', name }, remoteAddress: `10.9.0.${++ip}` });
-    if (res.statusCode !== 201) throw new Error(res.body);
-    const session = (res.cookies as { name: string; value: string }[]).find((c) => c.name === 'cryoprotect_session')!.value;
-    const csrf = res.json().csrfToken as string;
-    const headers = { cookie: `cryoprotect_session=${session}`, 'x-csrf-token': csrf };
-    return {
-      id: res.json().user.id,
-      email,
-      headers,
-      async call(method, url, payload) {
-        const r = await app.inject({ method, url, payload, headers });
-        const json = (r.headers['content-type'] ?? '').toString().includes('json') && r.body ? r.json() : null;
-        return { status: r.statusCode, body: json, text: r.body, headers: r.headers };
-      },
-    };
-  }
+  const account = (name: string): Promise<Client> => signUp(app, `${name}-${tag}@lab.test`, name, `10.9.0.${++ip}`);
 
   const headersOf = async (c: Client) => c.headers;
   const draft = (results: object[] = [{ measurement: 'post_thaw_viability', unit: '%', replicates: [78, 82, 86] }]) => ({

@@ -4,12 +4,9 @@ import { buildServer } from '../../src/app/server.ts';
 import { APP_VERSION } from '../../src/app/runtime.ts';
 import type { MailMessage } from '../../src/modules/accounts/mailer.ts';
 import { describeEachBackend, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { signUp, type AccountClient } from '../helpers/accounts.ts';
 
-interface Client {
-  id: string;
-  email: string;
-  call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test responses are checked field by field
-}
+type Client = AccountClient;
 
 describeEachBackend('projects and membership (AUTH_MODE=accounts)', (backend) => {
   let db: TestDatabase;
@@ -20,21 +17,7 @@ describeEachBackend('projects and membership (AUTH_MODE=accounts)', (backend) =>
   let carol: Client;
   let projectId: string;
 
-  async function account(name: string, ip: string): Promise<Client> {
-    const email = `${name}-${tag}@lab.test`;
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'a long enough passphrase', name }, remoteAddress: ip });
-    if (res.statusCode !== 201) throw new Error(res.body);
-    const session = (res.cookies as { name: string; value: string }[]).find((c) => c.name === 'cryoprotect_session')!.value;
-    const csrf = res.json().csrfToken as string;
-    return {
-      id: res.json().user.id,
-      email,
-      async call(method, url, payload) {
-        const r = await app.inject({ method, url, payload, headers: { cookie: `cryoprotect_session=${session}`, 'x-csrf-token': csrf } });
-        return { status: r.statusCode, body: r.body ? r.json() : null };
-      },
-    };
-  }
+  const account = (name: string, ip: string): Promise<Client> => signUp(app, `${name}-${tag}@lab.test`, name, ip);
 
   beforeAll(async () => {
     db = await openTestDatabase(backend, { chem: true, env: { AUTH_MODE: 'accounts' } });
@@ -57,7 +40,7 @@ describeEachBackend('projects and membership (AUTH_MODE=accounts)', (backend) =>
 
   it('invites an unknown email, and sign-up with that email joins the project with the invited role', async () => {
     const invited = await owner.call('POST', `/api/v1/projects/${projectId}/members`, { email: `carol-${tag}@lab.test`, role: 'viewer' });
-    expect(invited).toEqual({ status: 202, body: { status: 'invited', email: `carol-${tag}@lab.test`, role: 'viewer' } });
+    expect({ status: invited.status, body: invited.body }).toEqual({ status: 202, body: { status: 'invited', email: `carol-${tag}@lab.test`, role: 'viewer' } });
     expect(mail.some((m) => m.to === `carol-${tag}@lab.test` && /Kidney vitrification/.test(m.subject))).toBe(true);
     carol = await account('carol', '10.0.0.2');
     const mine = await carol.call('GET', '/api/v1/projects');

@@ -3,29 +3,19 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildServer } from '../../src/app/server.ts';
 import { APP_VERSION } from '../../src/app/runtime.ts';
 import { describeEachBackend, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { signUp, type AccountClient } from '../helpers/accounts.ts';
 
 describeEachBackend('share links (AUTH_MODE=accounts)', (backend) => {
   let db: TestDatabase;
   let app: FastifyInstance;
   const tag = `${backend}-${Date.now()}`;
   let ip = 0;
-  type Call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- checked field by field
-  let owner: { id: string; email: string; call: Call };
-  let viewer: { id: string; email: string; call: Call };
+  let owner: AccountClient;
+  let viewer: AccountClient;
   let projectId: string;
   let mixtureId: string;
 
-  async function account(name: string) {
-    const email = `${name}-${tag}@lab.test`;
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'a long enough passphrase', name }, remoteAddress: `10.7.0.${++ip}` });
-    const session = (res.cookies as { name: string; value: string }[]).find((c) => c.name === 'cryoprotect_session')!.value;
-    const headers = { cookie: `cryoprotect_session=${session}`, 'x-csrf-token': res.json().csrfToken as string };
-    const call: Call = async (method, url, payload) => {
-      const r = await app.inject({ method, url, payload, headers });
-      return { status: r.statusCode, body: r.body ? r.json() : null };
-    };
-    return { id: res.json().user.id as string, email, call };
-  }
+  const account = (name: string) => signUp(app, `${name}-${tag}@lab.test`, name, `10.7.0.${++ip}`);
   const open = (url: string, password?: string, remoteAddress = '10.8.0.1') =>
     app.inject({ method: 'GET', url: new URL(url).pathname, headers: password ? { 'x-share-password': password } : {}, remoteAddress });
 
