@@ -11,6 +11,7 @@ export interface AppMetrics {
   httpRequests: Counter<'method' | 'route' | 'status_code'>;
   dbQueryDuration: Histogram<'backend'>;
   dbUp: Gauge;
+  jobDuration: Histogram<'queue' | 'status'>;
   modelPredictions: Counter<'target' | 'model_version'>;
   modelPredictionDuration: Histogram<'target'>;
 }
@@ -46,6 +47,13 @@ export function createMetrics(): AppMetrics {
       registers: [registry],
     }),
     dbUp: new Gauge({ name: 'db_up', help: 'Whether the last database probe succeeded (1) or not (0)', registers: [registry] }),
+    jobDuration: new Histogram({
+      name: 'job_duration_seconds',
+      help: 'Run time of background jobs by queue (job kind) and outcome',
+      labelNames: ['queue', 'status'],
+      buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+      registers: [registry],
+    }),
     modelPredictions: new Counter({
       name: 'model_predictions_total',
       help: 'Predictions served by target and model version',
@@ -110,6 +118,25 @@ export function registerBackupMetrics(metrics: AppMetrics, newestBackupTime: () 
       const newest = newestBackupTime();
       if (newest) this.set(newest.getTime() / 1000);
       else this.remove();
+    },
+  });
+}
+
+/** Queued jobs by kind, read from the jobs table when Prometheus scrapes (every replica sees the same queue). */
+export function registerJobQueueMetrics(metrics: AppMetrics, db: Db): void {
+  new Gauge({
+    name: 'jobs_queue_depth',
+    help: 'Jobs waiting to run, by queue (job kind)',
+    labelNames: ['queue'],
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      const rows = await db.asMaintenance(async (tx) => {
+        const present = await tx.query<{ ok: boolean }>("select to_regclass('public.jobs') is not null as ok");
+        if (!present.rows[0]?.ok) return [];
+        return (await tx.query<{ kind: string; n: number }>("select kind, count(*)::int as n from jobs where status = 'queued' group by kind")).rows;
+      });
+      for (const r of rows) this.set({ queue: r.kind }, r.n);
     },
   });
 }

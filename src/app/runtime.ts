@@ -6,7 +6,7 @@ import { migrateUp } from '../db/migrate.ts';
 import { ensureLocalAdmin } from '../modules/accounts/local-admin.ts';
 import { seedReferenceData, type SeedReport } from '../modules/reference/seed.ts';
 import { MODULE_SEEDERS } from '../modules/reference/seeders.ts';
-import { createMetrics, registerPoolMetrics, type AppMetrics } from './metrics.ts';
+import { createMetrics, registerJobQueueMetrics, registerPoolMetrics, type AppMetrics } from './metrics.ts';
 
 export const APP_VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -31,6 +31,7 @@ export async function openRuntime(config: Config, options: { chem?: boolean } = 
     onQuery: (seconds, backend) => metrics.dbQueryDuration.observe({ backend }, seconds),
   });
   registerPoolMetrics(metrics, db);
+  registerJobQueueMetrics(metrics, db);
   const chem = options.chem === false ? unavailableChem() : createChemPool({ size: config.chemWorkers });
   return {
     config, db, chem, metrics,

@@ -14,6 +14,8 @@ export interface JobRunnerOptions {
   /** Start claiming jobs (false: submit/get only, e.g. a read-only API replica); default true. */
   run?: boolean;
   onError?(error: Error, job: Job | null): void;
+  /** Called when a job ends, with its run time (metrics). */
+  onFinished?(job: Job, status: 'succeeded' | 'failed', seconds: number): void;
 }
 
 /**
@@ -38,6 +40,7 @@ export function createDbJobs(db: Db, options: JobRunnerOptions): Jobs {
     const handler = options.handlers[job.kind] as JobHandler<unknown, unknown>;
     const actor: Actor = { userId: job.createdBy };
     let lastWrite = 0;
+    const started = performance.now();
     try {
       const result = await handler({
         job, payload, actor,
@@ -49,9 +52,11 @@ export function createDbJobs(db: Db, options: JobRunnerOptions): Jobs {
         },
       });
       await db.asMaintenance((tx) => repo.finish(tx, job.id, { result }));
+      options.onFinished?.(job, 'succeeded', (performance.now() - started) / 1000);
     } catch (error) {
       options.onError?.(error as Error, job);
       await db.asMaintenance((tx) => repo.finish(tx, job.id, { error: (error as Error).message || String(error) }));
+      options.onFinished?.(job, 'failed', (performance.now() - started) / 1000);
     }
     return true;
   };

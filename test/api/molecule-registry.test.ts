@@ -250,6 +250,10 @@ describeEachBackend('molecule registry API', (backend) => {
       state = (await app.inject({ method: 'GET', url: `/api/v1/jobs/${job.id}` })).json();
     }
     expect(state).toMatchObject({ status: 'succeeded', progress: { done: 4, total: 4 }, result: { counts: { registered: 2, duplicate: 1, invalid: 1 } } });
+    // The finished job shows up in the job metrics the alerts and dashboard read.
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(new RegExp(`job_duration_seconds_count\\{queue="${job.kind}",status="succeeded"\\} [1-9]`));
+    expect(metrics).toMatch(/# TYPE jobs_queue_depth gauge/);
     expect(state.result.rows.map((r: { status: string; line: number }) => [r.status, r.line])).toEqual([['registered', 2], ['invalid', 3], ['duplicate', 4], ['registered', 5]]);
     const wrong = await post('/api/v1/molecules/imports', { format: 'csv', content: csv, smilesColumn: 'SMILES' });
     expect(wrong.statusCode).toBe(422);

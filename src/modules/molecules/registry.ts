@@ -19,7 +19,7 @@ export interface MoleculeRegistry {
  * The molecules module's long-lived parts for one process: the service with its search index, the change feed
  * that keeps the index current with other replicas' writes (server mode), and the job runner for imports.
  */
-export function createMoleculeRegistry(deps: Pick<AppDeps, 'db' | 'chem' | 'config'>, log?: FastifyBaseLogger): MoleculeRegistry {
+export function createMoleculeRegistry(deps: Pick<AppDeps, 'db' | 'chem' | 'config'> & Partial<Pick<AppDeps, 'metrics'>>, log?: FastifyBaseLogger): MoleculeRegistry {
   // Ids this process wrote and already put in its index; their notifications need no re-read.
   const localIds = new Set<string>();
   const databaseUrl = deps.config.databaseUrl;
@@ -52,6 +52,7 @@ export function createMoleculeRegistry(deps: Pick<AppDeps, 'db' | 'chem' | 'conf
   const jobs = createDbJobs(deps.db, {
     handlers: { [IMPORT_JOB]: importJobHandler(service) as never },
     onError: (error, job) => log?.warn({ err: error, jobId: job?.id }, 'job failed'),
+    onFinished: (job, status, seconds) => deps.metrics?.jobDuration.observe({ queue: job.kind, status }, seconds),
   });
   return {
     service, jobs, feed,
