@@ -2,11 +2,10 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiProblem } from './api.ts';
 import { AREAS } from './areas.ts';
 import { ACCOUNT_ROUTES } from './auth/routes.tsx';
-import { MoleculeDetailPage } from './molecules/MoleculeDetailPage.tsx';
 import { FORMULATION_ROUTES } from './mixtures/routes.tsx';
 import { EXPERIMENT_ROUTES } from './experiments/routes.tsx';
 import { HealthPage } from './ops/HealthPage.tsx';
-import { MoleculesPage } from './molecules/MoleculesPage.tsx';
+import { MOLECULE_ROUTES } from './molecules/routes.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { NotAvailablePage } from './pages/NotAvailablePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
@@ -28,9 +27,7 @@ export function createQueryClient(): QueryClient {
 
 const routes: RouteDefinition[] = [
   { path: '/', render: () => <HomePage /> },
-  { path: '/molecules', render: () => <MoleculesPage /> },
-  // Keyed by id so navigating between two molecules starts from a fresh page state.
-  { path: '/molecules/:id', render: (params) => <MoleculeDetailPage key={params.id} /> },
+  ...MOLECULE_ROUTES,
   ...FORMULATION_ROUTES,
   ...EXPERIMENT_ROUTES,
   ...ACCOUNT_ROUTES,

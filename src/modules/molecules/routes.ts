@@ -5,9 +5,11 @@ import { Problem } from '../../app/problems.ts';
 import { EXPORT_CONTENT_TYPES, renderExport } from './export-stream.ts';
 import { IMPORT_JOB, importRows } from './import-job.ts';
 import { ImportFileError } from './import-rows.ts';
+import { measuredProperties } from './measured-properties.ts';
+import { scienceReference } from '../mixtures/reference.ts';
 import type { MoleculeRegistry } from './registry.ts';
 import {
-  BatchBody, BatchResponse, CreateMoleculeBody, DepictionQuery, ExportQuery, ImportBody, MoleculeIdParams, MoleculeListQuery,
+  BatchBody, BatchResponse, CreateMoleculeBody, DepictionQuery, DepictSmilesQuery, ExportQuery, ImportBody, MeasuredPropertyList, MoleculeIdParams, MoleculeListQuery,
   MoleculeListSchema, SearchResponse, SimilarityBody, SubstructureBody, UpdateMoleculeBody,
 } from './schemas.ts';
 
@@ -139,6 +141,18 @@ export function moleculeRoutes(registry: MoleculeRegistry): FastifyPluginAsyncTy
       return reply.code(204).send(null);
     });
 
+    app.get('/molecules/:id/properties', {
+      schema: {
+        tags: ['molecules'],
+        summary: 'Cited property values (density, Tg, Gordon–Taylor parameters…) from the science reference data, by InChIKey',
+        params: MoleculeIdParams,
+        response: { 200: MeasuredPropertyList, ...ProblemResponses },
+      },
+    }, async (request) => {
+      const molecule = await service.get(request.actor, request.params.id); // 404 unless visible to the caller
+      return { items: measuredProperties(scienceReference().data, molecule.inchikey) };
+    });
+
     app.get('/molecules/:id/depiction.svg', {
       schema: {
         tags: ['molecules'],
@@ -152,6 +166,23 @@ export function moleculeRoutes(registry: MoleculeRegistry): FastifyPluginAsyncTy
       const svg = await service.depiction(request.actor, request.params.id, request.query);
       // Private: visibility depends on who asks.
       return reply.type('image/svg+xml').header('cache-control', 'private, max-age=3600').send(svg);
+    });
+
+    // For live previews of a structure being typed (structure search, forms): draws the SMILES as given, touches no
+    // stored data. Signed-in callers only, like the rest of the API, because each call costs a chem worker.
+    app.get('/depict', {
+      schema: {
+        tags: ['molecules'],
+        summary: '2D depiction (SVG) of any SMILES as typed; ?highlight=<SMARTS or SMILES> highlights every match',
+        querystring: DepictSmilesQuery,
+        produces: ['image/svg+xml'],
+        response: { 200: Type.String({ description: 'SVG document' }), ...ProblemResponses },
+      },
+    }, async (request, reply) => {
+      const { smiles, ...size } = request.query;
+      const svg = await service.depictSmiles(smiles, size);
+      // The picture depends only on the query string, so any cache may keep it.
+      return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(svg);
     });
   };
 }

@@ -225,3 +225,33 @@ export const DepictionQuery = Type.Object({
   height: Type.Integer({ minimum: 50, maximum: 2000, default: 200 }),
   highlight: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'SMARTS/SMILES whose matches are highlighted' })),
 });
+
+/** Depicting a structure that need not be registered (live preview while typing a query). */
+export const DepictSmilesQuery = Type.Object({
+  // A query string, not a body: 2,000 characters keeps the URL within what proxies and browsers pass.
+  smiles: Type.String({ minLength: 1, maxLength: 2000, description: 'SMILES to draw as typed (not standardized)' }),
+  ...DepictionQuery.properties,
+}, { additionalProperties: false });
+export type DepictSmilesQuery = Static<typeof DepictSmilesQuery>;
+
+export const MeasuredPropertySchema = Type.Object({
+  property: Type.String({ description: 'density (g/mL), molar_mass (g/mol), tg (K), gt_tg (K) and gt_k (1): Gordon–Taylor pair with water' }),
+  value: Type.Number(),
+  unit: Type.String(),
+  conditions: Type.String(),
+  evidence: Type.Union([Type.Literal('V'), Type.Literal('L'), Type.Literal('C')], {
+    description: 'V: seen in the retrieved source; L: cited, source text not retrieved; C: computed (docs/science.md)',
+  }),
+  usedInCalculations: Type.Boolean({ description: 'The first row of a property is the value formulation calculations use' }),
+  source: Type.Object({
+    id: Type.String(),
+    title: Type.String(),
+    authors: Type.String(),
+    year: Nullable(Type.Integer()),
+    journal: Type.String(),
+    doi: Nullable(Type.String()),
+    url: Nullable(Type.String()),
+  }),
+});
+export type MeasuredProperty = Static<typeof MeasuredPropertySchema>;
+export const MeasuredPropertyList = Type.Object({ items: Type.Array(MeasuredPropertySchema) });

@@ -21,6 +21,8 @@ export interface MoleculeService {
   /** Every molecule of a selection with descriptors, page by page (export). */
   iterate(actor: Actor, selection: Partial<MoleculeSelection>, pageSize?: number): AsyncGenerator<MoleculeDetail[]>;
   depiction(actor: Actor, id: string, options: { width: number; height: number; highlight?: string }): Promise<string>;
+  /** SVG of any SMILES as typed (no registration, no database); 422 names `smiles` or `highlight`. */
+  depictSmiles(smiles: string, options: { width: number; height: number; highlight?: string }): Promise<string>;
   similarity(actor: Actor, body: SimilarityBody): Promise<SearchResponse>;
   substructure(actor: Actor, body: { query: string; limit: number }): Promise<SearchResponse>;
   /** Checks that the actor may write into the scope (404 hides a project, 403 refuses). */
@@ -311,6 +313,28 @@ export function createMoleculeService(db: Db, chem: ChemPool, options: { index?:
       } catch (error) {
         if (error instanceof ChemInputError) {
           throw new Problem('invalid-structure', error.message, [{ field: 'highlight', in: 'querystring', message: error.message }]);
+        }
+        throw error;
+      }
+    },
+
+    async depictSmiles(smiles, size) {
+      if (size.highlight) {
+        // Checked first so a bad highlight query is reported on its own field, not blamed on the SMILES.
+        try {
+          await chem.patternFingerprint({ query: size.highlight });
+        } catch (error) {
+          if (error instanceof ChemInputError) {
+            throw new Problem('invalid-structure', error.message, [{ field: 'highlight', in: 'querystring', message: error.message }]);
+          }
+          throw error;
+        }
+      }
+      try {
+        return await chem.depict({ smiles, width: size.width, height: size.height, ...(size.highlight ? { highlightQuery: size.highlight } : {}) });
+      } catch (error) {
+        if (error instanceof ChemInputError) {
+          throw new Problem('invalid-structure', error.message, [{ field: 'smiles', in: 'querystring', message: error.message }]);
         }
         throw error;
       }
