@@ -37,3 +37,6 @@ export * from './conformal.ts';
 export * from './features.ts';
 export * from './evaluation.ts';
 export * from './serialization.ts';
+export * from './molecule-features.ts';
+// The training pipeline has its own evaluateModel/SplitSpec (for artifacts); a namespace keeps both names usable.
+export * as pipeline from './pipeline.ts';
