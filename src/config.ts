@@ -23,6 +23,8 @@ export interface Config {
   databasePoolMax: number;
   logLevel: LogLevel;
   sessionSecret: string;
+  /** A session's cookie token is replaced when older than this (the session itself stays). */
+  sessionRotateMinutes: number;
   /** Serve the built web UI from web/dist. */
   serveWeb: boolean;
   /** Number of RDKit worker threads. */
@@ -54,7 +56,7 @@ export class ConfigError extends Error {
 /** Every variable the app reads, with its meaning; `.env.example` and docs/configuration.md mirror this list. */
 export const CONFIG_VARIABLES = [
   'NODE_ENV', 'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'DATABASE_POOL_MAX',
-  'LOG_LEVEL', 'SESSION_SECRET', 'SERVE_WEB', 'CHEM_WORKERS', 'BACKUP_DIR', 'BACKUP_SCHEDULE', 'BACKUP_KEEP_DAILY', 'BACKUP_KEEP_WEEKLY', 'BACKUP_KEEP_MONTHLY', 'AUTH_MODE', 'SIGNUP_MODE', 'MAIL_OUTBOX_DIR', 'PUBLIC_URL',
+  'LOG_LEVEL', 'SESSION_SECRET', 'SESSION_ROTATE_MINUTES', 'SERVE_WEB', 'CHEM_WORKERS', 'BACKUP_DIR', 'BACKUP_SCHEDULE', 'BACKUP_KEEP_DAILY', 'BACKUP_KEEP_WEEKLY', 'BACKUP_KEEP_MONTHLY', 'AUTH_MODE', 'SIGNUP_MODE', 'MAIL_OUTBOX_DIR', 'PUBLIC_URL',
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = environmentWithDotenv()): Config {
     databasePoolMax: integer('DATABASE_POOL_MAX', 10, 1, 200),
     logLevel,
     sessionSecret,
+    sessionRotateMinutes: integer('SESSION_ROTATE_MINUTES', 15, 1, 1440),
     serveWeb: boolean('SERVE_WEB', true),
     chemWorkers: integer('CHEM_WORKERS', 2, 1, 64),
     backupDir: resolve(text('BACKUP_DIR') ?? './backups'),

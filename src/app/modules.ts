@@ -20,6 +20,9 @@ import { createExperimentService } from '../modules/experiments/service.ts';
 import { createExperimentExtras } from '../modules/experiments/extras.ts';
 import { shareRoutes } from '../modules/sharing/routes.ts';
 import { createShareService } from '../modules/sharing/service.ts';
+import { modelRoutes } from '../modules/models/routes.ts';
+import { createModelsModule } from '../modules/models/module.ts';
+import { ModelVersionSchema, ModelVersionSummarySchema } from '../modules/models/schemas.ts';
 import type { AppDeps } from './server.ts';
 
 /**
@@ -60,6 +63,12 @@ export const API_MODULES: ApiModule[] = [
     description: 'Experiments, results and the lab verification workflow',
     schemas: [ExperimentSchema],
     routes: (deps) => experimentRoutes(createExperimentService(deps.db), createExperimentExtras(deps.db)),
+  },
+  {
+    name: 'models',
+    description: 'Predictive models: training jobs, immutable versions with evaluations, activation, predictions with intervals, the prediction ledger',
+    schemas: [ModelVersionSummarySchema, ModelVersionSchema],
+    routes: (deps) => modelRoutes(createModelsModule(deps)),
   },
   { name: 'sharing', description: 'Read-only share links with expiry and optional password', routes: (deps) => shareRoutes(createShareService(deps.db, deps.config.publicUrl)) },
 ];

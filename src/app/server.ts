@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../config.ts';
 import type { Actor, Db } from '../db/db.ts';
@@ -16,7 +16,7 @@ import { assertMigrationsCurrent } from '../db/migrate.ts';
 import type { ChemPool } from '../chem/pool.ts';
 import { LOCAL_ADMIN } from '../modules/accounts/local-admin.ts';
 import { outboxMailer, type Mailer } from '../modules/accounts/mailer.ts';
-import { accountRoutes, CSRF_HEADER, SESSION_COOKIE } from '../modules/accounts/routes.ts';
+import { accountRoutes, CSRF_HEADER, SESSION_COOKIE, setSessionCookie } from '../modules/accounts/routes.ts';
 import { sameSecret } from '../modules/accounts/secrets.ts';
 import { createAccountService, type AuthenticatedActor } from '../modules/accounts/service.ts';
 import type { AppMetrics } from './metrics.ts';
@@ -47,6 +47,8 @@ export interface AppDeps {
   logDestination?: NodeJS.WritableStream;
   /** Sends password-reset mail; defaults to the outbox folder. */
   mailer?: Mailer;
+  /** The app's logger, handed to the modules by buildServer for work outside a request (job runners). */
+  log?: FastifyBaseLogger;
 }
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -60,6 +62,20 @@ function bearerOf(request: FastifyRequest): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new Problem('unauthenticated', 'The Authorization header must be "Bearer <token>"');
   return match[1];
+}
+
+/** How a request proved who it is, as logged (`auth`); the credential itself never reaches a log line. */
+type AuthKind = 'local' | 'session' | 'token' | 'anonymous';
+
+/**
+ * Puts the acting user on every later log line of the request, "request completed" included. Fastify logs the
+ * completion through `reply.log`, a separate reference to the same per-request logger, so both are replaced.
+ * Called once per request: a second child would repeat the keys in the JSON line.
+ */
+function identifyInLogs(request: FastifyRequest, reply: FastifyReply, auth: AuthKind, userId?: string): void {
+  const log = request.log.child(userId ? { userId, auth } : { auth });
+  request.log = log;
+  reply.log = log;
 }
 
 function isPublicRoute(request: FastifyRequest): boolean {
@@ -126,14 +142,23 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
     if (config.authMode === 'local') {
       // Local mode (loopback only, enforced by config): every request is the built-in administrator.
       request.actor = { userId: LOCAL_ADMIN.id, requestId: request.id };
+      identifyInLogs(request, reply, 'local', LOCAL_ADMIN.id);
       return;
     }
-    const bearer = bearerOf(request);
-    const session = request.cookies[SESSION_COOKIE];
-    const actor = bearer || session ? await accounts.authenticate({ bearer, session }, request.id) : null;
+    let bearer: string | undefined;
+    let actor: AuthenticatedActor | null = null;
+    try {
+      bearer = bearerOf(request);
+      const session = request.cookies[SESSION_COOKIE];
+      actor = bearer || session ? await accounts.authenticate({ bearer, session }, request.id) : null;
+    } finally {
+      // Also when the header is malformed or checking the credential fails: every line says who, if anyone, acted.
+      identifyInLogs(request, reply, actor?.via ?? 'anonymous', actor?.userId);
+    }
     if (bearer && !actor) throw new Problem('unauthenticated', 'The bearer token is invalid, expired or revoked');
     request.authenticated = actor;
     if (actor) request.actor = actor;
+    if (actor?.renewedSessionToken) setSessionCookie(reply, config, actor.renewedSessionToken);
     if (!actor) {
       if (isPublicRoute(request)) return;
       throw new Problem('unauthenticated', 'Sign in, or send Authorization: Bearer <API token>');
@@ -287,7 +312,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
         return { ...base, actor: { id: user.id, email: user.email, name: user.display_name, isAdmin: user.is_admin } };
       });
       if (config.authMode === 'accounts') await api.register(accountRoutes(accounts, config));
-      for (const module of API_MODULES) await api.register(module.routes(deps));
+      for (const module of API_MODULES) await api.register(module.routes({ ...deps, log: app.log }));
     },
     { prefix: '/api/v1' },
   );

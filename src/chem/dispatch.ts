@@ -1,5 +1,6 @@
 import { depictSvg } from './depict.ts';
 import { ChemInputError } from './errors.ts';
+import { FINGERPRINT_BYTES } from './fingerprint.ts';
 import type { ChemRequest } from './protocol.ts';
 import type { ChemContext } from './rdkit.ts';
 import { registerStructure } from './register.ts';
@@ -12,8 +13,13 @@ export function handleChemRequest(ctx: ChemContext, request: ChemRequest, testHo
       return registerStructure(ctx, request.input);
     case 'depict':
       return depictSvg(ctx, request.input);
-    case 'substructureSearch':
-      return substructureMatches(ctx, request.query, request.candidates);
+    case 'substructureSearch': {
+      const { patternFps } = request;
+      const candidates = (request.smiles === '' ? [] : request.smiles.split('\n')).map((smiles, id) => ({
+        id, smiles, ...(patternFps ? { patternFp: patternFps.subarray(id * FINGERPRINT_BYTES, (id + 1) * FINGERPRINT_BYTES) } : {}),
+      }));
+      return substructureMatches(ctx, request.query, candidates);
+    }
     case 'patternFingerprint': {
       const { smiles, query } = request.input;
       if (query !== undefined) return queryPatternFingerprint(ctx, query);

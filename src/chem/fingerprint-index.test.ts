@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tanimoto } from './fingerprint.ts';
 import { FingerprintIndex } from './fingerprint-index.ts';
+import { minCommonBits } from './fingerprint-kernels.ts';
 
 // Small deterministic PRNG (mulberry32) so failures reproduce.
 function rng(seed: number): () => number {
@@ -40,7 +41,8 @@ describe('FingerprintIndex', () => {
   const queries = makeFingerprints(25, 2048, 7);
 
   function buildIndex() {
-    const index = new FingerprintIndex<string>(2048, 1); // capacity 1 forces repeated doubling
+    // Tiny blocks, so the 600 entries span many blocks and blocks are re-laid out (1 → 4 entries) mid-build.
+    const index = new FingerprintIndex<string>(2048, { blockEntries: { min: 1, max: 4 } });
     const entries = new Map<string, Uint8Array>();
     fps.forEach((fp, i) => {
       index.add(`m${i}`, fp);
@@ -113,5 +115,99 @@ describe('FingerprintIndex', () => {
     expect(() => index.add(3, new Uint8Array(4))).toThrow(RangeError);
     expect(() => index.topK(new Uint8Array(16), 1)).toThrow(RangeError);
     expect(() => new FingerprintIndex(100)).toThrow(RangeError);
+  });
+
+  it('equals a brute-force scan with many ties, across block re-layouts and removals', () => {
+    // 128-bit fingerprints with 1–12 bits set: few distinct similarity values, so ties at t and at the k-th are common.
+    const random = rng(2024);
+    const make = () => {
+      const fp = new Uint8Array(16);
+      const n = 1 + Math.floor(random() * 12);
+      for (let i = 0; i < n; i++) {
+        const bit = Math.floor(random() * 128);
+        fp[bit >> 3] = (fp[bit >> 3] as number) | (1 << (bit & 7));
+      }
+      return fp;
+    };
+    const index = new FingerprintIndex<number>(128, { blockEntries: { min: 1, max: 64 }, denseIds: true });
+    const entries = new Map<number, Uint8Array>();
+    for (let i = 0; i < 5000; i++) {
+      const fp = make();
+      index.add(i, fp);
+      entries.set(i, fp);
+      if (i % 5 === 0 && i > 0) {
+        const gone = Math.floor(random() * i);
+        expect(index.remove(gone)).toBe(entries.delete(gone));
+      }
+    }
+    expect(index.size).toBe(entries.size);
+    for (let q = 0; q < 40; q++) {
+      const query = make();
+      const all = [...entries].map(([id, fp]) => ({ id, similarity: tanimoto(query, fp) }));
+      const values = [...new Set(all.map((h) => h.similarity))].sort((a, b) => b - a);
+      for (const t of [values[0] as number, values[3] ?? 0, values[8] ?? 0, 0.5]) {
+        const expected = all.filter((h) => h.similarity >= t).map((h) => h.id).sort((a, b) => a - b);
+        expect(index.threshold(query, t).map((h) => h.id).sort((a, b) => a - b)).toEqual(expected);
+      }
+      for (const k of [1, 10, 137]) {
+        const got = index.topK(query, k);
+        const expected = [...all].sort(bySimilarity).slice(0, k);
+        expect(got.map((h) => h.similarity)).toEqual(expected.map((h) => h.similarity));
+        expect(new Set(got.map((h) => h.id)).size).toBe(got.length);
+        for (const hit of got) expect(hit.similarity).toBe(tanimoto(query, entries.get(hit.id) as Uint8Array));
+        // Everything strictly better than the k-th best is in; ties at the k-th may be any of them.
+        const kth = (got.at(-1) as { similarity: number }).similarity;
+        const ids = new Set(got.map((h) => h.id));
+        for (const h of all) if (h.similarity > kth) expect(ids.has(h.id)).toBe(true);
+      }
+    }
+  });
+});
+
+describe('FingerprintIndex sliced (async) search', () => {
+  const fps = makeFingerprints(800, 2048, 99);
+  const queries = makeFingerprints(6, 2048, 5);
+  const ids = (hits: { id: number }[]) => hits.map((h) => h.id).sort((a, b) => a - b);
+
+  it('pausing after every block gives the same answers as the synchronous search', async () => {
+    const index = new FingerprintIndex<number>(2048, { blockEntries: { min: 4, max: 4 } });
+    fps.forEach((fp, i) => index.add(i, fp));
+    for (const q of queries) {
+      expect(ids(await index.thresholdAsync(q, 0.3, { sliceMs: 0 }))).toEqual(ids(index.threshold(q, 0.3)));
+      expect((await index.topKAsync(q, 7, { sliceMs: 0 })).map((h) => h.similarity)).toEqual(index.topK(q, 7).map((h) => h.similarity));
+    }
+  });
+
+  it('starts over when the index changes during a pause, and answers for the changed index', async () => {
+    const index = new FingerprintIndex<number>(2048, { blockEntries: { min: 4, max: 4 } });
+    fps.forEach((fp, i) => index.add(i, fp));
+    const query = queries[0] as Uint8Array;
+    const pending = index.thresholdAsync(query, 0, { sliceMs: 0 }); // paused after its first block
+    for (let i = 0; i < 300; i++) index.remove(i); // moves entries into the holes
+    index.add(10_000, query);
+    const got = await pending;
+    expect(ids(got)).toEqual([...Array.from({ length: 500 }, (_, i) => 300 + i), 10_000]);
+    expect(got[0]).toEqual({ id: 10_000, similarity: 1 });
+  });
+});
+
+describe('minCommonBits', () => {
+  it('is the least intersection whose Tanimoto reaches t, computed as tanimoto() would', () => {
+    const ts = [-1, 0, 1e-9, 0.1, 1 / 3, 0.5, 0.7, 0.7000000000000001, 0.85, 0.99, 1, 1.5];
+    for (let a = 0; a <= 90; a++) {
+      for (let b = 0; b <= 90; b += 7) {
+        for (const t of ts) {
+          const similarity = (c: number) => (a + b - c === 0 ? 0 : c / (a + b - c));
+          let expected = Math.min(a, b) + 1;
+          for (let c = 0; c <= Math.min(a, b); c++) {
+            if (similarity(c) >= t) {
+              expected = c;
+              break;
+            }
+          }
+          expect(minCommonBits(a, b, t), `a=${a} b=${b} t=${t}`).toBe(expected);
+        }
+      }
+    }
   });
 });

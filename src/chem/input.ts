@@ -1,6 +1,5 @@
 import { ChemInputError } from './errors.ts';
 import { clearLog, readLog, type ChemContext, type Mol } from './rdkit.ts';
-import { parseMolJson } from './mol-json.ts';
 
 /** Longest structure text we accept; far above any real CPA, low enough to keep a worker responsive. */
 export const MAX_INPUT_CHARS = 100_000;
@@ -44,7 +43,16 @@ const PARSE_DETAILS = JSON.stringify({ sanitize: true, removeHs: true, kekulize:
  * Parses a checked structure into an RDKit molecule the caller must delete. Rejects what cannot be a registered
  * compound: parse failures (with RDKit's own message), empty structures and dummy/attachment atoms.
  */
-export function parseStructure(ctx: ChemContext, { format, text }: StructureText): Mol {
+export function parseStructure(ctx: ChemContext, text: StructureText): Mol {
+  return parseCanonical(ctx, text).mol;
+}
+
+/**
+ * parseStructure plus the molecule's canonical SMILES, which the dummy-atom check needs anyway: RDKit writes every
+ * atom of atomic number 0 (*, R#, attachment points, atom lists) as `*`, so this costs one get_smiles instead of a
+ * get_json (~70 vs ~180 µs here).
+ */
+export function parseCanonical(ctx: ChemContext, { format, text }: StructureText): { mol: Mol; smiles: string } {
   clearLog(ctx);
   const mol = ctx.rdkit.get_mol(text, PARSE_DETAILS);
   const label = format === 'smiles' ? 'SMILES' : 'molblock';
@@ -55,11 +63,11 @@ export function parseStructure(ctx: ChemContext, { format, text }: StructureText
   }
   try {
     if (mol.get_num_atoms() === 0) throw new ChemInputError(`${label} has no atoms`);
-    const graph = parseMolJson(mol.get_json());
-    if (graph.atoms.some((a) => a.z === 0)) {
+    const smiles = mol.get_smiles();
+    if (smiles.includes('*')) {
       throw new ChemInputError(`${label} contains a dummy or attachment atom (*, R); register a complete compound`);
     }
-    return mol;
+    return { mol, smiles };
   } catch (err) {
     mol.delete();
     throw err;

@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../lib/ts-worker.ts';
 import type { DepictInput } from './depict.ts';
 import { ChemInputError, ChemInternalError } from './errors.ts';
+import { FINGERPRINT_BYTES } from './fingerprint.ts';
 import { structureText, type StructureInput } from './input.ts';
 import type { ChemRequest, ChemResults, RequestMessage, ResponseMessage, SerializedError } from './protocol.ts';
 import type { RegisteredStructure, StandardizationReport } from './register.ts';
@@ -114,7 +115,17 @@ class WorkerChemPool implements ChemPool {
     const chunks: SubstructureCandidate[][] = [];
     for (let i = 0; i < candidates.length; i += chunkSize) chunks.push(candidates.slice(i, i + chunkSize));
     if (chunks.length === 0) chunks.push([]); // still validate the query
-    const results = await Promise.all(chunks.map((c) => this.send({ kind: 'substructureSearch', query, candidates: c })));
+    const results = await Promise.all(chunks.map((chunk) => {
+      let patternFps: Uint8Array | undefined;
+      if (chunk.some((c) => c.patternFp)) {
+        patternFps = new Uint8Array(chunk.length * FINGERPRINT_BYTES).fill(0xff); // no fingerprint: never screened out
+        chunk.forEach((c, i) => { if (c.patternFp) patternFps?.set(c.patternFp.subarray(0, FINGERPRINT_BYTES), i * FINGERPRINT_BYTES); });
+      }
+      // A newline inside a SMILES (never written by RDKit) would shift every later candidate: send it as empty.
+      const smiles = chunk.map((c) => (c.smiles.includes('\n') ? '' : c.smiles)).join('\n');
+      return this.send({ kind: 'substructureSearch', query, smiles, ...(patternFps ? { patternFps } : {}) })
+        .then((hits) => hits.map((i) => (chunk[i] as SubstructureCandidate).id));
+    }));
     return results.flat();
   }
 

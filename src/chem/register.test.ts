@@ -3,6 +3,7 @@ import { CPA_IDENTITY_TABLE } from './cpa-identity.fixture.ts';
 import { ChemInputError } from './errors.ts';
 import { loadChemContext, type ChemContext } from './rdkit.ts';
 import { registerStructure } from './register.ts';
+import { moleculePatternFingerprint } from './substructure.ts';
 
 let ctx: ChemContext;
 beforeAll(async () => {
@@ -21,6 +22,20 @@ describe('registerStructure', () => {
     expect(r.morganFingerprint).toBeInstanceOf(Uint8Array);
     expect(r.morganFingerprint.length).toBe(256);
     expect(r.standardization).toEqual({ input: 'C(O)C(O)CO', changed: false, steps: [], strippedFragments: [] });
+  });
+
+  it('carries the pattern fingerprint of the registered (standardized) structure', () => {
+    const r = registerStructure(ctx, { smiles: '[Na+].CC(=O)[O-]' });
+    expect(r.canonicalSmiles).toBe('CC(=O)O');
+    expect([...r.patternFingerprint]).toEqual([...moleculePatternFingerprint(ctx, 'CC(=O)O')]);
+  });
+
+  it('rejects R groups and attachment points from molblocks too', () => {
+    const molblock = ['', '  test', '', '  2  1  0  0  0  0  0  0  0  0999 V2000',
+      '    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0',
+      '    1.5000    0.0000    0.0000 R#  0  0  0  0  0  0  0  0  0  0  0  0',
+      '  1  2  1  0', 'M  RGP  1   2   1', 'M  END'].join('\n');
+    expect(() => registerStructure(ctx, { molblock })).toThrow(/dummy/);
   });
 
   it('registers DMSO', () => {

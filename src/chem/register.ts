@@ -1,8 +1,8 @@
 import { computeDescriptors } from './descriptors.ts';
 import { ChemInternalError } from './errors.ts';
-import { morganFingerprint } from './fingerprint.ts';
+import { morganFingerprint, patternFingerprint } from './fingerprint.ts';
 import { structureIdentity } from './identity.ts';
-import { parseStructure, structureText, type StructureInput } from './input.ts';
+import { parseCanonical, structureText, type StructureInput } from './input.ts';
 import { using, type ChemContext } from './rdkit.ts';
 import { standardizeSmiles, type StandardizationReport } from './standardize.ts';
 
@@ -21,13 +21,17 @@ export interface RegisteredStructure {
   descriptors: Record<string, number>;
   /** Morgan radius 2, 2048 bits = 256 bytes; bit i = byte i >> 3, bit (i & 7). */
   morganFingerprint: Uint8Array;
+  /** RDKit pattern fingerprint (2048 bits) for the substructure pre-screen; computed here to save a re-parse. */
+  patternFingerprint: Uint8Array;
   standardization: StandardizationReport;
 }
 
 /** Parses, standardizes and describes one structure. Throws ChemInputError when it cannot be registered. */
 export function registerStructure(ctx: ChemContext, input: StructureInput): RegisteredStructure {
   const text = structureText(input);
-  const inputSmiles = using(parseStructure(ctx, text), (mol) => mol.get_smiles());
+  const parsed = parseCanonical(ctx, text);
+  parsed.mol.delete();
+  const inputSmiles = parsed.smiles;
   const { smiles, report } = standardizeSmiles(ctx, inputSmiles, text.text);
   const parent = ctx.rdkit.get_mol(smiles);
   if (!parent || !parent.is_valid()) {
@@ -43,6 +47,7 @@ export function registerStructure(ctx: ChemContext, input: StructureInput): Regi
       exactMass: descriptors.exactmw ?? Number.NaN,
       descriptors,
       morganFingerprint: morganFingerprint(mol),
+      patternFingerprint: patternFingerprint(mol),
       standardization: report,
     };
   });

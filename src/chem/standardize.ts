@@ -96,6 +96,7 @@ function graphOf(ctx: ChemContext, smiles: string): MolGraph {
   return using(mol, (m) => parseMolJson(m.get_json()));
 }
 
+const CHARGED_BRACKET_ATOM = /\[[^\]]*[+-][^\]]*\]/;
 const PROTONATABLE_ANIONS = new Set([7, 8, 16, 34]); // N, O, S, Se
 const DEPROTONATABLE_CATIONS = new Set([7, 8, 15, 16]); // N, O, P, S
 
@@ -104,6 +105,9 @@ const DEPROTONATABLE_CATIONS = new Set([7, 8, 15, 16]); // N, O, P, S
  * SMILES and notes about charges deliberately kept.
  */
 export function neutralize(ctx: ChemContext, smiles: string): { smiles: string; notes: string[] } {
+  // SMILES can only write a charge inside brackets ([N+], [O-]): without one there is nothing to neutralize, and
+  // most molecules skip the parse + JSON round trip below.
+  if (!CHARGED_BRACKET_ATOM.test(smiles)) return { smiles, notes: [] };
   const graph = graphOf(ctx, smiles);
   const charged = (i: number) => (graph.atoms[i]?.charge ?? 0) !== 0;
   const isolated = (a: JsonAtom) => !a.neighbors.some(charged); // not half of a nitro / N-oxide style pair

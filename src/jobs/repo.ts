@@ -15,6 +15,8 @@ interface JobRow {
   started_at: Date | null;
   finished_at: Date | null;
   payload?: unknown;
+  request_id?: string | null;
+  attempts?: number;
 }
 
 const COLUMNS = 'id, kind, status, progress, result, error, project_id, created_by, created_at, started_at, finished_at';
@@ -30,8 +32,9 @@ function toJob(row: JobRow): Job {
 
 export async function insert(tx: Queryable, job: { kind: string; projectId: string | null; payload: unknown; total: number | null }): Promise<Job> {
   const result = await tx.query<JobRow>(
-    `insert into jobs (kind, project_id, created_by, payload, progress)
-     values ($1, $2, app.current_user_id(), $3, jsonb_build_object('done', 0, 'total', $4::integer)) returning ${COLUMNS}`,
+    `insert into jobs (kind, project_id, created_by, payload, progress, request_id)
+     values ($1, $2, app.current_user_id(), $3, jsonb_build_object('done', 0, 'total', $4::integer),
+             nullif(current_setting('app.request_id', true), '')) returning ${COLUMNS}`,
     [job.kind, job.projectId, JSON.stringify(job.payload), job.total],
   );
   return toJob(result.rows[0] as JobRow);
@@ -49,7 +52,9 @@ export async function find(tx: Queryable, id: string): Promise<Job | null> {
  * A running job whose heartbeat is older than `staleAfterSeconds` belonged to a runner that died; it is taken over
  * (handlers are idempotent: imports identify molecules by InChIKey).
  */
-export async function claim(tx: Queryable, kinds: readonly string[], staleAfterSeconds: number): Promise<(Job & { payload: unknown }) | null> {
+export async function claim(
+  tx: Queryable, kinds: readonly string[], staleAfterSeconds: number,
+): Promise<(Job & { payload: unknown; requestId: string | null; attempt: number }) | null> {
   const result = await tx.query<JobRow>(
     `update jobs set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()), heartbeat_at = now()
      where id = (
@@ -59,11 +64,11 @@ export async function claim(tx: Queryable, kinds: readonly string[], staleAfterS
        order by created_at
        for update skip locked
        limit 1)
-     returning ${COLUMNS}, payload`,
+     returning ${COLUMNS}, payload, request_id, attempts`,
     [kinds, staleAfterSeconds],
   );
   const row = result.rows[0];
-  return row ? { ...toJob(row), payload: row.payload } : null;
+  return row ? { ...toJob(row), payload: row.payload, requestId: row.request_id ?? null, attempt: row.attempts ?? 1 } : null;
 }
 
 export async function progress(tx: Queryable, id: string, p: JobProgress): Promise<void> {

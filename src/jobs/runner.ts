@@ -2,6 +2,17 @@ import type { Actor, Db } from '../db/db.ts';
 import type { Job, JobHandler, Jobs } from './jobs.ts';
 import * as repo from './repo.ts';
 
+/**
+ * The slice of a pino logger the runner writes to (the app's `FastifyBaseLogger` fits). Structural, so the runner
+ * does not depend on Fastify and a test can pass any pino instance.
+ */
+export interface JobLog {
+  child(bindings: Record<string, unknown>): JobLog;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
 export interface JobRunnerOptions {
   /** Handlers by job kind; this runner claims only these kinds. */
   handlers: Record<string, JobHandler<never, unknown>>;
@@ -13,6 +24,12 @@ export interface JobRunnerOptions {
   progressEveryMs?: number;
   /** Start claiming jobs (false: submit/get only, e.g. a read-only API replica); default true. */
   run?: boolean;
+  /**
+   * Where the runner logs each job's start and end. Every line carries `jobId`, `jobKind`, `userId` and `reqId` —
+   * the id of the request that submitted the job — so one search for a request id finds the HTTP request and the
+   * work it started, in whichever process ran it.
+   */
+  log?: JobLog;
   onError?(error: Error, job: Job | null): void;
   /** Called when a job ends, with its run time (metrics). */
   onFinished?(job: Job, status: 'succeeded' | 'failed', seconds: number): void;
@@ -36,11 +53,15 @@ export function createDbJobs(db: Db, options: JobRunnerOptions): Jobs {
   const runOne = async (): Promise<boolean> => {
     const claimed = await db.asMaintenance((tx) => repo.claim(tx, kinds, staleAfter));
     if (!claimed) return false;
-    const { payload, ...job } = claimed;
+    const { payload, requestId, attempt, ...job } = claimed;
     const handler = options.handlers[job.kind] as JobHandler<unknown, unknown>;
-    const actor: Actor = { userId: job.createdBy };
+    // Acting with the submitting request's id makes the audit rows the job writes point back to that request.
+    const actor: Actor = requestId ? { userId: job.createdBy, requestId } : { userId: job.createdBy };
+    const log = options.log?.child({ jobId: job.id, jobKind: job.kind, userId: job.createdBy, ...(requestId ? { reqId: requestId } : {}) });
+    log?.info({ attempt }, 'job started');
     let lastWrite = 0;
     const started = performance.now();
+    const elapsedMs = () => Math.round(performance.now() - started);
     try {
       const result = await handler({
         job, payload, actor,
@@ -52,8 +73,11 @@ export function createDbJobs(db: Db, options: JobRunnerOptions): Jobs {
         },
       });
       await db.asMaintenance((tx) => repo.finish(tx, job.id, { result }));
+      log?.info({ status: 'succeeded', durationMs: elapsedMs() }, 'job finished');
       options.onFinished?.(job, 'succeeded', (performance.now() - started) / 1000);
     } catch (error) {
+      // warn, not error: the job's record holds the failure for its user; the process itself is fine.
+      log?.warn({ status: 'failed', durationMs: elapsedMs(), err: error }, 'job finished');
       options.onError?.(error as Error, job);
       await db.asMaintenance((tx) => repo.finish(tx, job.id, { error: (error as Error).message || String(error) }));
       options.onFinished?.(job, 'failed', (performance.now() - started) / 1000);
@@ -76,6 +100,8 @@ export function createDbJobs(db: Db, options: JobRunnerOptions): Jobs {
           while (!closed && (await runOne()));
         } while (again && !closed);
       } catch (error) {
+        // The queue itself failed (e.g. the database went away while claiming); the next poll tries again.
+        options.log?.error({ err: error }, 'job runner failed');
         options.onError?.(error as Error, null);
       } finally {
         running = null;

@@ -83,3 +83,9 @@ export function parseCsv(text: string, delimiter = ','): { columns: string[]; re
   });
   return { columns, records };
 }
+
+/** One RFC 4180 field: quoted when it holds a delimiter, quote or line break. */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

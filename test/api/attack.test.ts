@@ -84,7 +84,7 @@ describeEachBackend('API attack surface (AUTH_MODE=accounts)', (backend) => {
           probes.push(`${url}?q=${encodeURIComponent(`Secret`)}`, `${url}?projectId=${ids.project}`, `${url}?q=Secretol&scope=all`);
         }
         for (const probe of probes) {
-          const body = method === 'GET' || method === 'DELETE' ? undefined : { projectId: ids.project, ids: [ids.mixture, ids.mixture], mixtureId: ids.mixture, resourceId: ids.mixture, resourceType: 'mixture', name: 'pwned', smiles: 'CCO', email: 'x@y.z', role: 'owner', userId: ids.user, to: 'submitted', components: [{ moleculeId: ids.molecule, amount: 1, unit: 'mol/kg' }], molecules: [{ smiles: 'CCO' }], query: 'CO', k: 5 };
+          const body = method === 'GET' || method === 'DELETE' ? undefined : { projectId: ids.project, ids: [ids.mixture, ids.mixture], mixtureId: ids.mixture, resourceId: ids.mixture, resourceType: 'mixture', name: 'pwned', smiles: 'CCO', email: 'x@y.z', role: 'owner', userId: ids.user, to: 'submitted', components: [{ moleculeId: ids.molecule, amount: 1, unit: 'mol/kg' }], molecules: [{ smiles: 'CCO' }], query: 'CO', k: 5, visibility: 'public' };
           const res = await outsider.call(method, probe, body);
           attempts.push(`${method} ${probe} → ${res.status}`);
           // Echoing an id the attacker sent (e.g. in a 404's detail) reveals nothing; anything else is a leak.
@@ -101,10 +101,12 @@ describeEachBackend('API attack surface (AUTH_MODE=accounts)', (backend) => {
   });
 
   it("the victim's rows are all still there and unchanged", async () => {
-    const counts = await db.runtime.db.asMaintenance(async (tx) => (await tx.query<{ m: string; x: string; e: string; p: string }>(
+    const counts = await db.runtime.db.asMaintenance(async (tx) => (await tx.query<{ m: string; x: string; e: string; p: string; v: string[] }>(
       `select (select name from molecules where id = $1) as m, (select name from mixtures where id = $2) as x,
-              (select title from experiments where id = $3) as e, (select name from projects where id = $4) as p`,
+              (select title from experiments where id = $3) as e, (select name from projects where id = $4) as p,
+              (select array[mo.visibility, mi.visibility, ex.visibility] from molecules mo, mixtures mi, experiments ex
+                where mo.id = $1 and mi.id = $2 and ex.id = $3) as v`,
       [ids.molecule, ids.mixture, ids.experiment, ids.project])).rows[0]);
-    expect(counts).toEqual({ m: `Secretol ${tag}`, x: `Secret mix ${tag}`, e: `Secret experiment ${tag}`, p: `Secret project ${tag}` });
+    expect(counts).toEqual({ m: `Secretol ${tag}`, x: `Secret mix ${tag}`, e: `Secret experiment ${tag}`, p: `Secret project ${tag}`, v: ['project', 'project', 'project'] });
   });
 });

@@ -60,6 +60,25 @@ describeEachBackend('share links (AUTH_MODE=accounts)', (backend) => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/shared/nonsense' })).statusCode).toBe(404);
   });
 
+  it('shares an experiment with its results and review history, but not who reviewed it', async () => {
+    const experiment = (await owner.call('POST', '/api/v1/experiments', {
+      projectId, mixtureId, title: 'Shared viability run', sample: { name: 'Shared cells', kind: 'cell' },
+      protocol: { loading: [], removal: [] }, results: [{ measurement: 'post_thaw_viability', unit: '%', replicates: [70, 74] }],
+    })).body;
+    expect((await owner.call('POST', `/api/v1/experiments/${experiment.id}/transitions`, { to: 'submitted' })).status).toBe(200);
+    const link = (await owner.call('POST', '/api/v1/share-links', { resourceType: 'experiment', resourceId: experiment.id, expiresInDays: 2 })).body;
+    const res = await open(link.url);
+    expect(res.statusCode).toBe(200);
+    const shared = res.json().resource;
+    expect(shared).toMatchObject({ id: experiment.id, title: 'Shared viability run', state: 'submitted' });
+    expect(shared.results[0].mean).toBeCloseTo(72, 10);
+    expect(shared.events).toHaveLength(1);
+    expect(shared.events[0]).toMatchObject({ from: 'draft', to: 'submitted' });
+    expect(shared.events[0]).not.toHaveProperty('actorEmail');
+    expect(shared.events[0]).not.toHaveProperty('actorId');
+    expect(res.body).not.toContain(owner.email);
+  });
+
   it('stops working when revoked, expired, or when the creator loses access; viewers cannot share', async () => {
     expect((await viewer.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixtureId, expiresInDays: 7 })).status).toBe(403);
     const a = (await owner.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixtureId, expiresInDays: 7 })).body;

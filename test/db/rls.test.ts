@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Queryable } from '../../src/db/db.ts';
 import { describeEachBackend, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
 
@@ -120,6 +120,93 @@ describeEachBackend('row-level security', (backend) => {
   it('the app role cannot switch RLS off', async () => {
     await expect(db.runtime.db.asUser(bob, (tx) => tx.query('alter table molecules disable row level security'))).rejects.toThrow(/must be owner/);
     await expect(db.runtime.db.asUser(bob, (tx) => tx.query('alter table molecules no force row level security'))).rejects.toThrow(/must be owner/);
+  });
+
+  describe('visibility (migration 0011)', () => {
+    let carol: Actor;
+    let experiment: string;
+    let mixture: string;
+
+    beforeAll(async () => {
+      carol = await makeUser(db, `carol-${backend}@lab.test`);
+      // Carol reviews in Alice's project: she may update experiments (to review them), but not publish them.
+      await db.runtime.db.asUser(alice, (tx) => tx.query("insert into project_members (project_id, user_id, role) values ($1, $2, 'reviewer')", [aliceProject, carol.userId]));
+      ({ mixture, experiment } = await db.runtime.db.asUser(alice, async (tx) => {
+        const m = (await tx.query<{ id: string }>("insert into mixtures (project_id, name, created_by) values ($1, 'Alice mix', $2) returning id", [aliceProject, alice.userId])).rows[0]!.id;
+        await tx.query("insert into mixture_components (mixture_id, position, molecule_id, amount, unit) values ($1, 0, $2, 1, 'mol/kg')", [m, aliceMolecule]);
+        const s = (await tx.query<{ id: string }>("insert into sample_types (project_id, name, kind) values ($1, 'Alice cells', 'cell') returning id", [aliceProject])).rows[0]!.id;
+        const e = (await tx.query<{ id: string }>(
+          "insert into experiments (project_id, mixture_id, sample_type_id, title, protocol, created_by) values ($1, $2, $3, 'Alice run', '{}', $4) returning id",
+          [aliceProject, m, s, alice.userId])).rows[0]!.id;
+        return { mixture: m, experiment: e };
+      }));
+    });
+
+    const visibilityOf = (table: string, id: string) => db.runtime.db.asMaintenance(async (tx) =>
+      (await tx.query<{ visibility: string }>(`select visibility from ${table} where id = $1`, [id])).rows[0]?.visibility);
+
+    it("another user cannot flip the visibility of the project's rows, whatever the statement", async () => {
+      const changed = await db.runtime.db.asUser(bob, async (tx) => ({
+        molecule: (await tx.query("update molecules set visibility = 'public' where id = $1", [aliceMolecule])).rowCount,
+        mixtures: (await tx.query("update mixtures set visibility = 'public' where project_id = $1", [aliceProject])).rowCount,
+        experiments: (await tx.query("update experiments set visibility = 'public' where true")).rowCount,
+        samples: (await tx.query("update sample_types set visibility = 'public' where project_id = $1", [aliceProject])).rowCount,
+      }));
+      expect(changed).toEqual({ molecule: 0, mixtures: 0, experiments: 0, samples: 0 });
+      expect(await visibilityOf('molecules', aliceMolecule)).toBe('project');
+      expect(await visibilityOf('experiments', experiment)).toBe('project');
+    });
+
+    it('a reviewer of the project cannot publish its experiments either', async () => {
+      await expect(db.runtime.db.asUser(carol, (tx) => tx.query("update experiments set visibility = 'public' where id = $1", [experiment])))
+        .rejects.toThrow(/owners and editors/);
+      expect(await visibilityOf('experiments', experiment)).toBe('project');
+    });
+
+    it('a public row is readable by other users, with its parts, but still not writable', async () => {
+      await db.runtime.db.asUser(alice, (tx) => tx.query("update experiments set visibility = 'public' where id = $1", [experiment]));
+      expect(await visibilityOf('mixtures', mixture)).toBe('public');
+      expect(await visibilityOf('molecules', aliceMolecule)).toBe('public');
+      const seen = await db.runtime.db.asUser(bob, async (tx) => ({
+        experiment: (await tx.query('select 1 from experiments where id = $1', [experiment])).rowCount,
+        mixture: (await tx.query('select 1 from mixtures where id = $1', [mixture])).rowCount,
+        components: (await tx.query('select 1 from mixture_components where mixture_id = $1', [mixture])).rowCount,
+        molecule: (await tx.query('select 1 from molecules where id = $1', [aliceMolecule])).rowCount,
+        sample: (await tx.query('select 1 from sample_types s join experiments e on e.sample_type_id = s.id where e.id = $1', [experiment])).rowCount,
+        project: (await tx.query('select 1 from projects where id = $1', [aliceProject])).rowCount,
+      }));
+      expect(seen).toEqual({ experiment: 1, mixture: 1, components: 1, molecule: 1, sample: 1, project: 0 });
+      const changed = await db.runtime.db.asUser(bob, async (tx) => ({
+        hide: (await tx.query("update experiments set visibility = 'project' where id = $1", [experiment])).rowCount,
+        rename: (await tx.query("update molecules set name = 'stolen' where id = $1", [aliceMolecule])).rowCount,
+        retitle: (await tx.query("update experiments set title = 'stolen' where id = $1", [experiment])).rowCount,
+        recipe: (await tx.query('delete from mixture_components where mixture_id = $1', [mixture])).rowCount,
+        del: (await tx.query('delete from mixtures where id = $1', [mixture])).rowCount,
+      }));
+      expect(changed).toEqual({ hide: 0, rename: 0, retitle: 0, recipe: 0, del: 0 });
+      await expect(db.runtime.db.asUser(bob, (tx) => tx.query(
+        "insert into mixture_components (mixture_id, position, molecule_id, amount, unit) values ($1, 1, $2, 1, 'mol/kg')", [mixture, aliceMolecule])))
+        .rejects.toThrow(/row-level security/);
+    });
+
+    it('"public" still means signed-in: without an acting user nothing of the project is visible', async () => {
+      const rows = await db.runtime.db.asMaintenance(async (tx) => {
+        await tx.query('set local role cryoprotect_app');
+        return (await tx.query('select 1 from molecules where id = $1 union all select 1 from experiments where id = $2', [aliceMolecule, experiment])).rowCount;
+      });
+      expect(rows).toBe(0);
+    });
+
+    it('a row a public row needs cannot be made private before it', async () => {
+      await expect(db.runtime.db.asUser(alice, (tx) => tx.query("update mixtures set visibility = 'project' where id = $1", [mixture])))
+        .rejects.toThrow(/still used by the public experiment/);
+      await db.runtime.db.asUser(alice, async (tx) => {
+        await tx.query("update experiments set visibility = 'project' where id = $1", [experiment]);
+        await tx.query("update mixtures set visibility = 'project' where id = $1", [mixture]);
+        await tx.query("update molecules set visibility = 'project' where id = $1", [aliceMolecule]);
+      });
+      expect(await db.runtime.db.asUser(bob, async (tx) => (await tx.query('select 1 from molecules where id = $1', [aliceMolecule])).rowCount)).toBe(0);
+    });
   });
 
   it.skipIf(backend !== 'postgres')('on a server, a non-superuser login role cannot escape its role', async () => {

@@ -4,6 +4,7 @@ import { AREAS } from './areas.ts';
 import { ACCOUNT_ROUTES } from './auth/routes.tsx';
 import { FORMULATION_ROUTES } from './mixtures/routes.tsx';
 import { EXPERIMENT_ROUTES } from './experiments/routes.tsx';
+import { MODEL_ROUTES } from './models/routes.tsx';
 import { HealthPage } from './ops/HealthPage.tsx';
 import { MOLECULE_ROUTES } from './molecules/routes.tsx';
 import { HomePage } from './pages/HomePage.tsx';
@@ -30,6 +31,7 @@ const routes: RouteDefinition[] = [
   ...MOLECULE_ROUTES,
   ...FORMULATION_ROUTES,
   ...EXPERIMENT_ROUTES,
+  ...MODEL_ROUTES,
   ...ACCOUNT_ROUTES,
   { path: '/operations', render: () => <HealthPage /> },
   ...AREAS.filter((area) => !area.available).map((area) => ({

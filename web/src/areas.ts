@@ -26,7 +26,7 @@ export const AREAS: readonly Area[] = [
     label: 'Models',
     summary:
       'Train and compare property-prediction models (glass transition, ice recrystallization inhibition, toxicity) and inspect their validation metrics and prediction intervals.',
-    available: false,
+    available: true,
   },
   {
     path: '/experiments',

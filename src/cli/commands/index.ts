@@ -5,6 +5,7 @@ import { mixturesCommand } from './mixtures.ts';
 import { backupCommand } from './backup.ts';
 import { doctorCommand } from './doctor.ts';
 import { exportCommand, importCommand } from './import.ts';
+import { modelCommand } from './model.ts';
 
 /**
  * Commands contributed by domain modules, each in its own file beside this one. Adding a command is one entry
@@ -18,4 +19,5 @@ export const MODULE_COMMANDS: Record<string, Command> = {
   doctor: doctorCommand,
   import: importCommand,
   export: exportCommand,
+  model: modelCommand,
 };

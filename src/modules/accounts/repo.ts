@@ -88,20 +88,51 @@ export async function createSession(tx: Queryable, s: { userId: string; tokenHas
   return r.rows[0]!;
 }
 
-/** A live session for the token: not revoked, not expired, its user not disabled. Extends its idle window. */
-export async function touchSession(tx: Queryable, tokenHash: Buffer, ttlSeconds: number): Promise<SessionRow | null> {
-  const r = await tx.query<SessionRow>(
+export interface TouchedSession extends SessionRow {
+  /** The token presented is the session's current one (not the one it replaced, still inside its grace window). */
+  current: boolean;
+  /** The current token is older than the rotation age. */
+  rotation_due: boolean;
+}
+
+/**
+ * A live session for the token: not revoked, not expired, its user not disabled. Extends its idle window. The
+ * token a rotation replaced still matches until its grace window closes.
+ */
+export async function touchSession(tx: Queryable, tokenHash: Buffer, ttlSeconds: number, rotateAfterSeconds: number): Promise<TouchedSession | null> {
+  const r = await tx.query<TouchedSession>(
     `update sessions s set last_seen_at = now(), expires_at = greatest(s.expires_at, now() + make_interval(secs => $2))
      from users u
-     where s.token_hash = $1 and s.revoked_at is null and s.expires_at > now() and u.id = s.user_id and not u.disabled
-     returning s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent, s.ip`,
-    [tokenHash, ttlSeconds],
+     where (s.token_hash = $1 or (s.previous_token_hash = $1 and s.previous_token_expires_at > now()))
+       and s.revoked_at is null and s.expires_at > now() and u.id = s.user_id and not u.disabled
+     returning s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent, s.ip, s.token_hash = $1 as current,
+               s.token_issued_at <= now() - make_interval(secs => $3) as rotation_due`,
+    [tokenHash, ttlSeconds, rotateAfterSeconds],
   );
   return r.rows[0] ?? null;
 }
 
+/**
+ * Replaces the session's token, keeping the old one valid for `graceSeconds`. Only the holder of the current
+ * token rotates, and only once: of two concurrent requests, the second finds the hash changed (false).
+ */
+export async function rotateSessionToken(tx: Queryable, sessionId: string, oldHash: Buffer, newHash: Buffer, graceSeconds: number): Promise<boolean> {
+  const r = await tx.query(
+    `update sessions set previous_token_hash = token_hash, previous_token_expires_at = now() + make_interval(secs => $4),
+                         token_hash = $3, token_issued_at = now()
+     where id = $1 and token_hash = $2 and revoked_at is null`,
+    [sessionId, oldHash, newHash, graceSeconds],
+  );
+  return r.rowCount > 0;
+}
+
+/** Signing out with the replaced token (inside its grace window) ends the session too. */
 export async function revokeSessionByHash(tx: Queryable, tokenHash: Buffer): Promise<void> {
-  await tx.query('update sessions set revoked_at = now() where token_hash = $1 and revoked_at is null', [tokenHash]);
+  await tx.query(
+    `update sessions set revoked_at = now()
+     where (token_hash = $1 or (previous_token_hash = $1 and previous_token_expires_at > now())) and revoked_at is null`,
+    [tokenHash],
+  );
 }
 
 export async function revokeUserSessions(tx: Queryable, userId: string, exceptId: string | null): Promise<number> {

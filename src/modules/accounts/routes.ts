@@ -29,12 +29,17 @@ function signedIn(request: FastifyRequest): AuthenticatedActor {
   return actor;
 }
 
+/** Sets the HttpOnly session cookie: at sign-in, and again whenever a request rotated the session's token. */
+export function setSessionCookie(reply: FastifyReply, config: Config, sessionToken: string): void {
+  reply.setCookie(SESSION_COOKIE, sessionToken, { httpOnly: true, sameSite: 'lax', secure: config.profile === 'production', path: '/', maxAge: SESSION_TTL_SECONDS });
+}
+
 export function accountRoutes(service: AccountService, config: Config): FastifyPluginAsyncTypebox {
   const setSession = (reply: FastifyReply, s: SignedIn) => {
-    const secure = config.profile === 'production';
-    reply.setCookie(SESSION_COOKIE, s.sessionToken, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_TTL_SECONDS });
+    setSessionCookie(reply, config, s.sessionToken);
     // Readable by the page's script, which echoes it in the CSRF header; worthless without the HttpOnly cookie.
-    reply.setCookie(CSRF_COOKIE, s.csrfToken, { httpOnly: false, sameSite: 'lax', secure, path: '/', maxAge: SESSION_TTL_SECONDS });
+    // Bound to the session id, which rotation keeps, so it never needs to change while the session lives.
+    reply.setCookie(CSRF_COOKIE, s.csrfToken, { httpOnly: false, sameSite: 'lax', secure: config.profile === 'production', path: '/', maxAge: SESSION_TTL_SECONDS });
     return { user: s.user, csrfToken: s.csrfToken };
   };
 

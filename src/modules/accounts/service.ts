@@ -9,6 +9,11 @@ import {
 } from './secrets.ts';
 
 export const SESSION_TTL_SECONDS = 30 * 24 * 3600;
+/**
+ * How long a rotated-out session token keeps working: long enough for requests the browser already sent with it
+ * (parallel fetches, a slow upload) to finish, short enough that a copied old cookie is soon worthless.
+ */
+export const SESSION_ROTATION_GRACE_SECONDS = 60;
 const RESET_TTL_SECONDS = 3600;
 
 export interface AuthenticatedActor extends Actor {
@@ -16,6 +21,8 @@ export interface AuthenticatedActor extends Actor {
   /** Session id (CSRF binding) or token id. */
   credentialId: string;
   scope: 'read' | 'write';
+  /** The session cookie's new token when this request rotated it; the response must set the cookie. */
+  renewedSessionToken?: string;
 }
 
 export interface AccountView {
@@ -109,6 +116,8 @@ export function createAccountService(deps: { db: Db; config: Config; mailer: Mai
 
     /** Resolves a session cookie or bearer token to an actor, or null when it is missing, unknown, expired or revoked. */
     async authenticate(credential: { session?: string; bearer?: string }, requestId: string): Promise<AuthenticatedActor | null> {
+      // Only a cookie can be replaced by the response; a session secret sent as a bearer (CLI) keeps its token.
+      const rotatable = !credential.bearer;
       if (credential.bearer) {
         const bearer = credential.bearer;
         if (isSecretOfKind(bearer, 'token')) {
@@ -121,8 +130,17 @@ export function createAccountService(deps: { db: Db; config: Config; mailer: Mai
       }
       const session = credential.session;
       if (!session || !isSecretOfKind(session, 'session')) return null;
-      const row = await db.asMaintenance((tx) => repo.touchSession(tx, secretHash(session), SESSION_TTL_SECONDS));
-      return row ? { userId: row.user_id, requestId, via: 'session', credentialId: row.id, scope: 'write' } : null;
+      return db.asMaintenance(async (tx) => {
+        const presented = secretHash(session);
+        const row = await repo.touchSession(tx, presented, SESSION_TTL_SECONDS, config.sessionRotateMinutes * 60);
+        if (!row) return null;
+        const actor: AuthenticatedActor = { userId: row.user_id, requestId, via: 'session', credentialId: row.id, scope: 'write' };
+        if (rotatable && row.current && row.rotation_due) {
+          const next = newSecret('session');
+          if (await repo.rotateSessionToken(tx, row.id, presented, secretHash(next), SESSION_ROTATION_GRACE_SECONDS)) actor.renewedSessionToken = next;
+        }
+        return actor;
+      });
     },
 
     csrfFor(actor: AuthenticatedActor): string {

@@ -1,18 +1,19 @@
 import type { Queryable } from '../../db/db.ts';
+import type { Visibility } from '../sharing/visibility-schema.ts';
 import type { ValidatedResult } from './results.ts';
 import type { Experiment } from './schemas.ts';
 import type { VerificationState } from './verification.ts';
 
 /** Experiment SQL; runs in the acting user's transaction, so RLS and the workflow trigger apply. */
 interface ExperimentRow {
-  id: string; project_id: string; mixture_id: string; mixture_name: string; sample_type_id: string; sample_name: string;
+  id: string; project_id: string; visibility: Visibility; mixture_id: string; mixture_name: string; sample_type_id: string; sample_name: string;
   sample_kind: string; sample_species: string | null; title: string; protocol: unknown; performed_on: string | null;
   operator: string | null; equipment: string | null; notes: string | null; state: VerificationState; revision: number;
   previous_revision_id: string | null; created_by: string | null; version: number; created_at: Date; updated_at: Date;
 }
 
 const SELECT = `
-  select e.id, e.project_id, e.mixture_id, m.name as mixture_name, e.sample_type_id, s.name as sample_name, s.kind as sample_kind,
+  select e.id, e.project_id, e.visibility, e.mixture_id, m.name as mixture_name, e.sample_type_id, s.name as sample_name, s.kind as sample_kind,
          s.species as sample_species, e.title, e.protocol, to_char(e.performed_on, 'YYYY-MM-DD') as performed_on, e.operator,
          e.equipment, e.notes, e.state, e.revision, e.previous_revision_id, e.created_by, e.version, e.created_at, e.updated_at
   from experiments e join mixtures m on m.id = e.mixture_id join sample_types s on s.id = e.sample_type_id`;
@@ -31,7 +32,7 @@ async function results(tx: Queryable, experimentId: string): Promise<Experiment[
 
 function toExperiment(e: ExperimentRow, res: Experiment['results']): Experiment {
   return {
-    id: e.id, projectId: e.project_id, mixtureId: e.mixture_id, mixtureName: e.mixture_name,
+    id: e.id, projectId: e.project_id, visibility: e.visibility, mixtureId: e.mixture_id, mixtureName: e.mixture_name,
     sampleType: { id: e.sample_type_id, name: e.sample_name, kind: e.sample_kind, species: e.sample_species },
     title: e.title, protocol: e.protocol, performedOn: e.performed_on, operator: e.operator, equipment: e.equipment, notes: e.notes,
     state: e.state, revision: e.revision, previousRevisionId: e.previous_revision_id, createdBy: e.created_by, version: e.version,
@@ -84,13 +85,13 @@ export interface ExperimentContent {
   operator: string | null; equipment: string | null; notes: string | null;
 }
 
-export async function insert(tx: Queryable, e: ExperimentContent & { projectId: string; createdBy: string; revision: number; previousRevisionId: string | null }): Promise<string> {
+export async function insert(tx: Queryable, e: ExperimentContent & { projectId: string; createdBy: string; revision: number; previousRevisionId: string | null; visibility?: Visibility }): Promise<string> {
   const r = await tx.query<{ id: string }>(
     `insert into experiments (project_id, mixture_id, sample_type_id, title, protocol, performed_on, operator, equipment, notes,
-                              created_by, revision, previous_revision_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
+                              created_by, revision, previous_revision_id, visibility)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id`,
     [e.projectId, e.mixtureId, e.sampleTypeId, e.title, JSON.stringify(e.protocol), e.performedOn, e.operator, e.equipment, e.notes,
-      e.createdBy, e.revision, e.previousRevisionId],
+      e.createdBy, e.revision, e.previousRevisionId, e.visibility ?? 'project'],
   );
   return r.rows[0]!.id;
 }

@@ -26,6 +26,10 @@ export const MEASUREMENT_KINDS = {
     label: 'Post-thaw viability', unit: '%', inputUnits: { '%': identity, fraction: (v) => v * 100 }, min: 0, max: 100,
     note: 'Share of live cells among recovered cells (e.g. membrane-integrity stain).',
   },
+  exposure_viability: {
+    label: 'Viability after CPA exposure (no cooling)', unit: '%', inputUnits: { '%': identity, fraction: (v) => v * 100 }, min: 0, max: 150,
+    note: 'Toxicity assay: viability after the loading protocol at its temperature, normalized to an untreated control; fits the kinetic toxicity model.',
+  },
   recovery: {
     label: 'Recovery', unit: '%', inputUnits: { '%': identity, fraction: (v) => v * 100 }, min: 0, max: 200,
     note: 'Live cells after thaw relative to before freezing; counting error can put it somewhat above 100 %.',

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { OneOf } from '../../lib/schema.ts';
+import { VisibilityInputSchema, VisibilitySchema } from '../sharing/visibility-schema.ts';
 import { VERIFICATION_STATES } from './verification.ts';
 
 const Step = Type.Object({
@@ -52,7 +53,7 @@ const Content = {
   results: Type.Array(ResultInputSchema, { maxItems: 200 }),
 };
 
-export const CreateExperimentBody = Type.Object({ projectId: Type.String({ format: 'uuid' }), ...Content }, { additionalProperties: false });
+export const CreateExperimentBody = Type.Object({ projectId: Type.String({ format: 'uuid' }), ...Content, visibility: Type.Optional(VisibilityInputSchema) }, { additionalProperties: false });
 export type CreateExperimentBody = Static<typeof CreateExperimentBody>;
 export const UpdateExperimentBody = Type.Object({
   projectId: Type.Optional(Type.String({ format: 'uuid', description: 'If sent, must be the stored project: experiments never move' })),
@@ -76,7 +77,7 @@ export const EventSchema = Type.Object({
 });
 
 export const ExperimentSchema = Type.Object({
-  id: Type.String(), projectId: Type.String(), mixtureId: Type.String(), mixtureName: Type.String(),
+  id: Type.String(), projectId: Type.String(), visibility: VisibilitySchema, mixtureId: Type.String(), mixtureName: Type.String(),
   sampleType: Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String(), species: Type.Union([Type.String(), Type.Null()]) }),
   title: Type.String(), protocol: Type.Unknown(), performedOn: Type.Union([Type.String(), Type.Null()]),
   operator: Type.Union([Type.String(), Type.Null()]), equipment: Type.Union([Type.String(), Type.Null()]), notes: Type.Union([Type.String(), Type.Null()]),

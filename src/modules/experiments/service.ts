@@ -67,7 +67,7 @@ export function createExperimentService(db: Db) {
       const id = await db.asUser(actor, async (tx) => {
         writeRole(await repo.projectRole(tx, body.projectId), body.projectId);
         const content = await resolveContent(tx, body.projectId, body);
-        const created = await repo.insert(tx, { ...content, projectId: body.projectId, createdBy: actor.userId, revision: 1, previousRevisionId: null });
+        const created = await repo.insert(tx, { ...content, projectId: body.projectId, createdBy: actor.userId, revision: 1, previousRevisionId: null, visibility: body.visibility ?? 'project' });
         await repo.replaceResults(tx, created, valid);
         return created;
       });

@@ -4,7 +4,7 @@ import { citationsOf, exportCsv, exportFilename } from './export.ts';
 import type { MixtureDetail } from './schemas.ts';
 
 const detail = (over: Partial<MixtureDetail> = {}): MixtureDetail => ({
-  id: '2010cc5b-28ee-4752-b864-e9884e8e31c2', name: 'VS55 "test", v2', description: '=HYPERLINK("x")\nsecond line', projectId: null,
+  id: '2010cc5b-28ee-4752-b864-e9884e8e31c2', name: 'VS55 "test", v2', description: '=HYPERLINK("x")\nsecond line', projectId: null, visibility: 'public',
   verified: false, carrier: null, carrierName: null, solutionDensity: null, source: { key: 'mehl1993', title: 'Nucleation, growth', doi: null, year: 1993 },
   createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
   components: [{ position: 0, moleculeId: null, componentId: 'pvp-k12', name: 'PVP K12', inchikey: null, amount: 2.8, unit: '%w/v', role: null }],

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
+import type { Visibility } from '../sharing/visibility-schema.ts';
 
 /** Molecule look-ups for mixture evaluation. Runs inside the caller's transaction, so RLS decides visibility. */
 export interface MixtureMolecule {
@@ -123,6 +124,7 @@ export async function listComponents(tx: Queryable, q: string | undefined, limit
 export interface MixtureRecord {
   id: string;
   projectId: string | null;
+  visibility: Visibility;
   name: string;
   description: string | null;
   carrierComponentId: string | null;
@@ -140,6 +142,7 @@ export interface MixtureRecord {
 interface MixtureRow {
   id: string;
   project_id: string | null;
+  visibility: Visibility;
   name: string;
   description: string | null;
   carrier_component_id: string | null;
@@ -159,7 +162,7 @@ interface MixtureRow {
 }
 
 const SELECT_MIXTURE = `
-  select m.id, m.project_id, m.name, m.description, m.carrier_component_id, c.key as carrier_key, c.name as carrier_name,
+  select m.id, m.project_id, m.visibility, m.name, m.description, m.carrier_component_id, c.key as carrier_key, c.name as carrier_name,
          m.carrier_text, m.solution_density, m.verified, s.key as source_key, s.title as source_title, s.doi as source_doi,
          s.year as source_year, m.created_at, m.updated_at,
          (select count(*) from mixture_components mc where mc.mixture_id = m.id) as component_count
@@ -169,7 +172,7 @@ const SELECT_MIXTURE = `
 const MIXTURE_SORT_KEY = 'lower(m.name)';
 
 const toMixture = (r: MixtureRow): MixtureRecord => ({
-  id: r.id, projectId: r.project_id, name: r.name, description: r.description,
+  id: r.id, projectId: r.project_id, visibility: r.visibility, name: r.name, description: r.description,
   carrierComponentId: r.carrier_component_id, carrierKey: r.carrier_key, carrierName: r.carrier_name, carrierText: r.carrier_text,
   solutionDensity: r.solution_density === null ? null : Number(r.solution_density),
   verified: r.verified, source: sourceOf(r),
@@ -205,7 +208,8 @@ export async function listMixtures(
   const params: unknown[] = [];
   const where: string[] = [];
   if (options.scope === 'reference') where.push('m.project_id is null');
-  if (options.scope === 'mine') where.push('m.project_id is not null');
+  // Public rows of other projects are visible too; "mine" means the projects the actor is a member of.
+  if (options.scope === 'mine') where.push('m.project_id is not null and app.project_role(m.project_id) is not null');
   if (options.q) {
     params.push(options.q);
     where.push(`m.name ilike '%' || $${params.length} || '%'`);
@@ -320,16 +324,16 @@ export interface ComponentToStore {
 /** Inserts a mixture; null when the name is already taken in the scope. */
 export async function insertMixture(
   tx: Queryable,
-  m: MixtureFields & { projectId: string | null; createdBy: string | null; verified?: boolean; sourceId?: string | null; referenceKey?: string | null },
+  m: MixtureFields & { projectId: string | null; createdBy: string | null; verified?: boolean; sourceId?: string | null; referenceKey?: string | null; visibility?: Visibility },
 ): Promise<string | null> {
   const result = await tx.query<{ id: string }>(
     `insert into mixtures (project_id, name, description, carrier_component_id, carrier_text, solution_density, verified, source_id,
-                           reference_key, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                           reference_key, created_by, visibility)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      on conflict (project_id, name) do nothing
      returning id`,
     [m.projectId, m.name, m.description, m.carrierComponentId, m.carrierText, m.solutionDensity, m.verified ?? false,
-      m.sourceId ?? null, m.referenceKey ?? null, m.createdBy],
+      m.sourceId ?? null, m.referenceKey ?? null, m.createdBy, m.visibility ?? 'project'],
   );
   return result.rows[0]?.id ?? null;
 }

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { COMPONENT_ROLES, CONCENTRATION_UNITS } from '../../science/index.ts';
 import { OneOf } from '../../lib/schema.ts';
+import { VisibilityInputSchema, VisibilitySchema } from '../sharing/visibility-schema.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -111,6 +112,7 @@ export const MixtureSummarySchema = Type.Object({
   name: Type.String(),
   description: Nullable(Type.String()),
   projectId: Nullable(Uuid),
+  visibility: VisibilitySchema,
   verified: Type.Boolean({ description: 'Seeded reference recipe whose composition was checked against the cited source' }),
   carrier: Nullable(Type.String({ description: 'Non-structural component key, or free text' })),
   carrierName: Nullable(Type.String({ description: 'Display name of the carrier' })),
@@ -161,6 +163,7 @@ export const MixtureDetailSchema = Type.Object(
     name: Type.String(),
     description: Nullable(Type.String()),
     projectId: Nullable(Uuid),
+    visibility: VisibilitySchema,
     verified: Type.Boolean(),
     carrier: Nullable(Type.String({ description: 'Non-structural component key, or free text' })),
     carrierName: Nullable(Type.String()),
@@ -191,14 +194,17 @@ export const CreateMixtureBody = Type.Object(
     })),
     balance: Type.Optional(Type.Literal('water', { default: 'water' })),
     components: Type.Array(MixtureComponentInput, { minItems: 1, maxItems: 50 }),
+    visibility: Type.Optional(VisibilityInputSchema),
   },
   { additionalProperties: false },
 );
 export type CreateMixtureBody = Static<typeof CreateMixtureBody>;
 
+const { visibility: _createOnly, ...mixtureFields } = CreateMixtureBody.properties;
+/** Visibility changes through PUT /mixtures/{id}/visibility (it publishes the recipe's molecules too). */
 export const UpdateMixtureBody = Type.Object(
   {
-    ...CreateMixtureBody.properties,
+    ...mixtureFields,
     projectId: Type.Optional(Nullable(Type.String({ format: 'uuid', description: 'Accepted for convenience; must equal the stored project (a mixture cannot move)' }))),
   },
   { additionalProperties: false },

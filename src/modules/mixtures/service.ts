@@ -122,6 +122,7 @@ function toDetail(record: repo.MixtureRecord, rows: readonly repo.StoredComponen
     name: record.name,
     description: record.description,
     projectId: record.projectId,
+    visibility: record.visibility,
     verified: record.verified,
     carrier: record.carrierKey ?? record.carrierText,
     carrierName: record.carrierName ?? record.carrierText,
@@ -161,7 +162,7 @@ const sameRecipe = (before: readonly repo.StoredComponentRecord[], after: readon
 
 function toSummary(r: repo.MixtureRecord): MixtureSummary {
   return {
-    id: r.id, name: r.name, description: r.description, projectId: r.projectId, verified: r.verified,
+    id: r.id, name: r.name, description: r.description, projectId: r.projectId, visibility: r.visibility, verified: r.verified,
     carrier: r.carrierKey ?? r.carrierText, carrierName: r.carrierName ?? r.carrierText, componentCount: r.componentCount, source: r.source,
   };
 }
@@ -204,7 +205,7 @@ export function createMixtureService(db: Db): MixtureService {
         evaluateResolved(recipe.components, body.solutionDensity, carrier.name, reference);
         const id = await repo.insertMixture(tx, {
           projectId, name, description: body.description ?? null, ...carrierFields(carrier),
-          solutionDensity: body.solutionDensity ?? null, createdBy: actor.userId,
+          solutionDensity: body.solutionDensity ?? null, createdBy: actor.userId, visibility: body.visibility ?? 'project',
         });
         if (id === null) throw nameConflict(name);
         await repo.replaceComponents(tx, id, recipe.stored);

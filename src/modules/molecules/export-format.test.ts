@@ -7,7 +7,7 @@ const glycerol: MoleculeDetail = {
   canonicalSmiles: 'OCC(O)CO', inchi: 'InChI=1S/C3H8O3/c4-1-3(6)2-5/h3-6H,1-2H2', inchikey: 'PEDCQBHIVMGVHV-UHFFFAOYSA-N',
   formula: 'C3H8O3', molecularWeight: 92.094, exactMass: 92.047, clogp: -1.67, tpsa: 60.69, hbd: 3, hba: 3, rotatableBonds: 2,
   heavyAtoms: 6, polarGroupTotal: 3, identifiers: { pubchemCid: 753, chemblId: 'CHEMBL692', cas: '56-81-5' }, links: [],
-  projectId: null, source: { key: 'polge1949', title: 'Revival', doi: '10.1038/164666a0', year: 1949 }, createdAt: '2026-01-01T00:00:00.000Z',
+  projectId: null, visibility: 'public', source: { key: 'polge1949', title: 'Revival', doi: '10.1038/164666a0', year: 1949 }, createdAt: '2026-01-01T00:00:00.000Z',
   descriptors: { tpsa: 60.69, NumHBD: 3 }, standardization: { input: 'OCC(O)CO', changed: false, steps: [], strippedFragments: [] },
 };
 

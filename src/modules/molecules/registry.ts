@@ -19,7 +19,10 @@ export interface MoleculeRegistry {
  * The molecules module's long-lived parts for one process: the service with its search index, the change feed
  * that keeps the index current with other replicas' writes (server mode), and the job runner for imports.
  */
-export function createMoleculeRegistry(deps: Pick<AppDeps, 'db' | 'chem' | 'config'> & Partial<Pick<AppDeps, 'metrics'>>, log?: FastifyBaseLogger): MoleculeRegistry {
+export function createMoleculeRegistry(
+  deps: Pick<AppDeps, 'db' | 'chem' | 'config'> & Partial<Pick<AppDeps, 'metrics' | 'log'>>,
+  log: FastifyBaseLogger | undefined = deps.log,
+): MoleculeRegistry {
   // Ids this process wrote and already put in its index; their notifications need no re-read.
   const localIds = new Set<string>();
   const databaseUrl = deps.config.databaseUrl;
@@ -51,7 +54,7 @@ export function createMoleculeRegistry(deps: Pick<AppDeps, 'db' | 'chem' | 'conf
     : null;
   const jobs = createDbJobs(deps.db, {
     handlers: { [IMPORT_JOB]: importJobHandler(service) as never },
-    onError: (error, job) => log?.warn({ err: error, jobId: job?.id }, 'job failed'),
+    log, // the runner logs each job's start and end (failures included) with its id and the submitting request's id
     onFinished: (job, status, seconds) => deps.metrics?.jobDuration.observe({ queue: job.kind, status }, seconds),
   });
   return {

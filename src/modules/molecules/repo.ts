@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/db.ts';
 import type { RegisteredStructure } from '../../chem/pool.ts';
+import type { Visibility } from '../sharing/visibility-schema.ts';
 import { moleculeLinks } from './links.ts';
 import type { DescriptorFilters, Molecule, MoleculeDetail, MoleculeSelection, SearchHit, SortField } from './schemas.ts';
 
@@ -25,6 +26,7 @@ interface MoleculeRow {
   chembl_id: string | null;
   cas: string | null;
   project_id: string | null;
+  visibility: Visibility;
   created_at: Date;
   source_key: string | null;
   source_title: string | null;
@@ -39,7 +41,7 @@ const SELECT = `
   select m.id, m.name, m.synonyms, m.canonical_smiles, m.inchi, m.inchikey, m.formula, m.molecular_weight, m.exact_mass,
          m.clogp, m.tpsa, m.hbd, m.hba, m.rotatable_bonds, m.heavy_atoms, m.polar_group_total,
          m.pubchem_cid, m.chembl_id, m.cas,
-         m.project_id, m.created_at, s.key as source_key, s.title as source_title, s.doi as source_doi, s.year as source_year`;
+         m.project_id, m.visibility, m.created_at, s.key as source_key, s.title as source_title, s.doi as source_doi, s.year as source_year`;
 const FROM = 'from molecules m left join sources s on s.id = m.source_id';
 
 /**
@@ -79,6 +81,7 @@ function toMolecule(row: MoleculeRow): Molecule {
     identifiers,
     links: moleculeLinks({ inchikey: row.inchikey, ...identifiers }),
     projectId: row.project_id,
+    visibility: row.visibility,
     source: row.source_key
       ? { key: row.source_key, title: row.source_title ?? '', doi: row.source_doi, year: row.source_year }
       : null,
@@ -110,6 +113,8 @@ export interface NewMolecule {
   identifiers?: Partial<Identifiers>;
   sourceId: string | null;
   createdBy: string | null;
+  /** Omitted: 'project' (reference rows are always public). */
+  visibility?: Visibility;
 }
 
 /** Inserts unless the structure already exists in the scope; returns the row either way. */
@@ -118,15 +123,15 @@ export async function insertOrFind(tx: Queryable, m: NewMolecule): Promise<{ mol
   const inserted = await tx.query<{ id: string }>(
     `insert into molecules (project_id, name, synonyms, canonical_smiles, inchi, inchikey, formula, molecular_weight,
                             exact_mass, descriptors, morgan_fp, standardization, source_id, created_by, pattern_fp,
-                            pubchem_cid, chembl_id, cas)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                            pubchem_cid, chembl_id, cas, visibility)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      on conflict (project_id, inchikey) do nothing
      returning id`,
     [
       m.projectId, m.name, m.synonyms, s.canonicalSmiles, s.inchi, s.inchikey, s.formula, s.molecularWeight, s.exactMass,
       JSON.stringify(s.descriptors), Buffer.from(s.morganFingerprint), JSON.stringify(s.standardization), m.sourceId, m.createdBy,
       m.patternFp ? Buffer.from(m.patternFp) : null,
-      m.identifiers?.pubchemCid ?? null, m.identifiers?.chemblId ?? null, m.identifiers?.cas ?? null,
+      m.identifiers?.pubchemCid ?? null, m.identifiers?.chemblId ?? null, m.identifiers?.cas ?? null, m.visibility ?? 'project',
     ],
   );
   const created = inserted.rowCount > 0;

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { VisibilityInputSchema, VisibilitySchema } from '../sharing/visibility-schema.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -27,6 +28,7 @@ export const MoleculeSchema = Type.Object(
     }),
     links: Type.Array(Type.Object({ label: Type.String(), url: Type.String() }), { description: 'Links out to PubChem, ChEMBL and CAS Common Chemistry' }),
     projectId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'null = public reference data' }),
+    visibility: VisibilitySchema,
     source: Type.Union([
       Type.Object({ key: Type.String(), title: Type.String(), doi: Type.Union([Type.String(), Type.Null()]), year: Type.Union([Type.Integer(), Type.Null()]) }),
       Type.Null(),
@@ -122,6 +124,7 @@ export const CreateMoleculeBody = Type.Object(
     synonyms: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 200 })),
     ...IdentifierProperties,
     projectId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'Omit or null for public reference data (admins only)' })),
+    visibility: Type.Optional(VisibilityInputSchema),
   },
   { additionalProperties: false, description: 'Give exactly one of smiles or molblock' },
 );

@@ -80,4 +80,26 @@ describe('MoleculeSearchIndex', () => {
     expect(candidates.map((c) => c.id)).toEqual(['m1999']);
     expect((await index.substructureCandidates([null], fp([5]))).map((c) => c.id)).toEqual([]);
   });
+
+  it('loads a scope page by page and keeps a write that arrives while it loads', async () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => entry(`m${i}`, null, [i % 2048, (i * 7) % 2048]));
+    let release: () => void = () => {};
+    const secondPage = new Promise<void>((resolve) => (release = resolve));
+    const index = new MoleculeSearchIndex({
+      async *loadScope() {
+        yield rows.slice(0, 6000);
+        await secondPage;
+        yield rows.slice(6000);
+      },
+      fetch: async () => [],
+    });
+    const search = index.topK([null], fp([3, 21]), 1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const write = index.upsert([entry('late', null, [3, 21, 5])]);
+    release();
+    await write;
+    expect(await search).toEqual([{ id: 'm3', similarity: 1 }]);
+    expect(index.size).toBe(10_001);
+    expect((await index.topK([null], fp([3, 21, 5]), 1))[0]).toEqual({ id: 'late', similarity: 1 });
+  });
 });

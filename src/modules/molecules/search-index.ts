@@ -1,5 +1,6 @@
 import { FingerprintIndex, type SimilarityHit } from '../../chem/fingerprint-index.ts';
 import { FINGERPRINT_BYTES } from '../../chem/fingerprint.ts';
+import { KernelArena } from '../../chem/fingerprint-kernels.ts';
 import type { SubstructureCandidate } from '../../chem/pool.ts';
 
 /** What the index keeps per molecule: enough to rank by similarity and to run a substructure match. */
@@ -13,100 +14,118 @@ export interface IndexEntry {
 
 /** Where the index gets its data: whole scopes on first use, single rows when another process changed them. */
 export interface IndexSource {
-  loadScope(projectId: string | null): Promise<IndexEntry[]>;
+  /** All rows of a scope, at once or page by page (pages are indexed and dropped as they arrive, saving memory). */
+  loadScope(projectId: string | null): Promise<IndexEntry[]> | AsyncIterable<IndexEntry[]>;
   fetch(ids: readonly string[]): Promise<IndexEntry[]>;
 }
 
-const PATTERN_WORDS = FINGERPRINT_BYTES / 4;
+/** Pattern fingerprints per storage block (WebAssembly memory, see chem/fingerprint-kernels.ts). */
+const PATTERN_BLOCK = 64;
 const scopeKey = (projectId: string | null) => projectId ?? 'public';
+/** Entries indexed between yields to the event loop while a scope loads (~10–20 ms of work). */
+const LOAD_SLICE = 4096;
+/** Longest stretch a similarity scan runs before giving the event loop a turn. */
+const SEARCH_SLICE_MS = 10;
 
 /**
- * One scope (public reference data, or one project): Morgan fingerprints in a FingerprintIndex, plus SMILES and
- * pattern fingerprints in dense parallel arrays (one Uint32Array, not an object per molecule, to keep a
- * million-molecule scope within memory).
+ * One scope (public reference data, or one project). Each molecule gets a small integer handle (reused after
+ * removal): SMILES and ids in arrays by handle, pattern fingerprints in WebAssembly memory at the handle's position,
+ * Morgan fingerprints in a FingerprintIndex keyed by handle. No object per molecule, so a million-molecule scope
+ * stays within memory, and the substructure pre-screen runs as one SIMD kernel over contiguous memory.
  */
 class Scope {
-  readonly similarity = new FingerprintIndex<string>(2048, 1024);
-  private ids: string[] = [];
-  private smiles: string[] = [];
-  private hasPattern: Uint8Array = new Uint8Array(1024);
-  private patterns = new Uint32Array(1024 * PATTERN_WORDS);
-  private readonly slotOf = new Map<string, number>();
+  readonly similarity = new FingerprintIndex<number>(2048, { denseIds: true });
+  private readonly handleOf = new Map<string, number>();
+  private ids: (string | undefined)[] = [];
+  private smiles: (string | undefined)[] = [];
+  private readonly freeHandles: number[] = [];
+  private readonly patterns = new KernelArena(FINGERPRINT_BYTES + PATTERN_BLOCK * 4, PATTERN_BLOCK * FINGERPRINT_BYTES);
+  private patternBlocks = 0;
+  /** Counts writes, so a search that awaited can tell whether handles may have been reused meanwhile. */
+  private changes = 0;
 
   get size(): number {
-    return this.ids.length;
+    return this.handleOf.size;
+  }
+
+  /** Bytes of fingerprint storage reserved, for memory reporting. */
+  get reservedBytes(): number {
+    return this.similarity.reservedBytes + this.patterns.reservedBytes;
+  }
+
+  has(id: string): boolean {
+    return this.handleOf.has(id);
   }
 
   upsert(e: IndexEntry): void {
-    this.similarity.add(e.id, e.morganFp);
-    let slot = this.slotOf.get(e.id);
-    if (slot === undefined) {
-      slot = this.ids.length;
-      if (slot === this.hasPattern.length) this.grow();
-      this.ids.push(e.id);
-      this.smiles.push(e.smiles);
-      this.slotOf.set(e.id, slot);
-    } else {
-      this.smiles[slot] = e.smiles;
+    this.changes++;
+    let handle = this.handleOf.get(e.id);
+    if (handle === undefined) {
+      handle = this.freeHandles.pop() ?? this.ids.length;
+      while (handle >= this.patternBlocks * PATTERN_BLOCK) {
+        this.patterns.allocBlock(); // blocks are never freed here, so block numbers run 0, 1, 2, ...
+        this.patternBlocks++;
+      }
+      this.ids[handle] = e.id;
+      this.handleOf.set(e.id, handle);
     }
-    if (e.patternFp && e.patternFp.byteLength === FINGERPRINT_BYTES) {
-      const bytes = new Uint8Array(this.patterns.buffer, slot * FINGERPRINT_BYTES, FINGERPRINT_BYTES);
-      bytes.set(e.patternFp);
-      this.hasPattern[slot] = 1;
-    } else {
-      this.hasPattern[slot] = 0;
-    }
+    this.smiles[handle] = e.smiles;
+    this.similarity.add(handle, e.morganFp);
+    const at = this.patternOffset(handle);
+    if (e.patternFp && e.patternFp.byteLength === FINGERPRINT_BYTES) this.patterns.bytes.set(e.patternFp, at);
+    else this.patterns.bytes.fill(0xff, at, at + FINGERPRINT_BYTES); // unknown pattern: never screened out
   }
 
   remove(id: string): boolean {
-    this.similarity.remove(id);
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) return false;
-    const last = this.ids.length - 1;
-    if (slot !== last) {
-      const lastId = this.ids[last] as string;
-      this.ids[slot] = lastId;
-      this.smiles[slot] = this.smiles[last] as string;
-      this.hasPattern[slot] = this.hasPattern[last] as number;
-      this.patterns.copyWithin(slot * PATTERN_WORDS, last * PATTERN_WORDS, (last + 1) * PATTERN_WORDS);
-      this.slotOf.set(lastId, slot);
-    }
-    this.ids.pop();
-    this.smiles.pop();
-    this.slotOf.delete(id);
+    const handle = this.handleOf.get(id);
+    if (handle === undefined) return false;
+    this.changes++;
+    this.similarity.remove(handle);
+    this.handleOf.delete(id);
+    this.ids[handle] = undefined;
+    this.smiles[handle] = undefined;
+    this.freeHandles.push(handle);
     return true;
   }
 
-  /** Molecules that may contain the query: pattern bits of the query all set (or no stored pattern to check). */
+  /** Scans in slices of SEARCH_SLICE_MS, so a large scope or a low threshold does not hold the event loop. */
+  async topK(query: Uint8Array, k: number): Promise<SimilarityHit<string>[]> {
+    const changes = this.changes;
+    const hits = await this.similarity.topKAsync(query, k, { sliceMs: SEARCH_SLICE_MS });
+    // A write between the scan's end and this line may have reused a handle: then answer from a fresh scan.
+    return this.toIds(changes === this.changes ? hits : this.similarity.topK(query, k));
+  }
+
+  async threshold(query: Uint8Array, t: number): Promise<SimilarityHit<string>[]> {
+    const changes = this.changes;
+    const hits = await this.similarity.thresholdAsync(query, t, { sliceMs: SEARCH_SLICE_MS });
+    return this.toIds(changes === this.changes ? hits : this.similarity.threshold(query, t));
+  }
+
+  private toIds(hits: SimilarityHit<number>[]): SimilarityHit<string>[] {
+    return hits.map((h) => ({ id: this.ids[h.id] as string, similarity: h.similarity }));
+  }
+
+  /** Molecules that may contain the query: every bit of the query's pattern fingerprint is set in theirs. */
   candidates(queryPattern: Uint8Array, out: SubstructureCandidate[]): void {
-    const q = new Uint32Array(queryPattern.buffer.slice(queryPattern.byteOffset, queryPattern.byteOffset + FINGERPRINT_BYTES));
-    const { patterns, hasPattern, ids, smiles } = this;
-    for (let slot = 0; slot < ids.length; slot++) {
-      if (hasPattern[slot] === 1) {
-        const base = slot * PATTERN_WORDS;
-        let ok = true;
-        for (let w = 0; w < PATTERN_WORDS; w++) {
-          // A query bit missing from the molecule. (Not `(p & q) !== q`: `&` yields a signed int32, so with the
-          // top bit set it never equals the unsigned word read from a Uint32Array.)
-          if (((q[w] as number) & ~(patterns[base + w] as number)) !== 0) {
-            ok = false;
-            break;
-          }
-        }
-        if (!ok) continue;
+    const memory = this.patterns.bytes;
+    memory.set(queryPattern.subarray(0, FINGERPRINT_BYTES), 0);
+    const outAt = FINGERPRINT_BYTES;
+    const passed = new Uint32Array(memory.buffer, outAt, PATTERN_BLOCK);
+    const end = this.ids.length;
+    for (let block = 0; block * PATTERN_BLOCK < end; block++) {
+      const first = block * PATTERN_BLOCK;
+      const n = this.patterns.kernels.superset(this.patterns.blockOffset(block), Math.min(PATTERN_BLOCK, end - first), FINGERPRINT_BYTES / 16, 0, outAt);
+      for (let i = 0; i < n; i++) {
+        const handle = first + (passed[i] as number);
+        const id = this.ids[handle];
+        if (id !== undefined) out.push({ id, smiles: this.smiles[handle] as string }); // undefined: a free handle
       }
-      out.push({ id: ids[slot] as string, smiles: smiles[slot] as string });
     }
   }
 
-  private grow(): void {
-    const capacity = this.hasPattern.length * 2;
-    const has = new Uint8Array(capacity);
-    has.set(this.hasPattern);
-    const patterns = new Uint32Array(capacity * PATTERN_WORDS);
-    patterns.set(this.patterns);
-    this.hasPattern = has;
-    this.patterns = patterns;
+  private patternOffset(handle: number): number {
+    return this.patterns.blockOffset(Math.floor(handle / PATTERN_BLOCK)) + (handle % PATTERN_BLOCK) * FINGERPRINT_BYTES;
   }
 }
 
@@ -117,14 +136,24 @@ class Scope {
  */
 export class MoleculeSearchIndex {
   private readonly scopes = new Map<string, Promise<Scope>>();
-  private readonly scopeOfId = new Map<string, string>();
+  /** Scopes whose load finished, for synchronous reporting. */
+  private readonly loaded = new Map<string, Scope>();
   private generation = 0;
 
   constructor(private readonly source: IndexSource) {}
 
   /** Number of molecules held across loaded scopes. */
   get size(): number {
-    return this.scopeOfId.size;
+    let n = 0;
+    for (const s of this.loaded.values()) n += s.size;
+    return n;
+  }
+
+  /** Bytes of fingerprint storage reserved across loaded scopes. */
+  get reservedBytes(): number {
+    let n = 0;
+    for (const s of this.loaded.values()) n += s.reservedBytes;
+    return n;
   }
 
   loadedScopes(): string[] {
@@ -136,16 +165,23 @@ export class MoleculeSearchIndex {
     let pending = this.scopes.get(key);
     if (!pending) {
       const generation = this.generation;
-      pending = this.source.loadScope(projectId).then((entries) => {
+      pending = (async () => {
+        const loaded = this.source.loadScope(projectId);
+        const pages = Symbol.asyncIterator in loaded ? loaded : [await loaded];
+        const scope = new Scope();
+        let indexed = 0;
+        for await (const page of pages) {
+          for (const e of page) {
+            scope.upsert(e);
+            // ~5 µs per entry: a million-molecule scope would hold the event loop for seconds in one piece.
+            if (++indexed % LOAD_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+          }
+        }
         // Invalidated while loading: what was read may miss changes, so read again.
         if (generation !== this.generation) return this.scope(projectId);
-        const scope = new Scope();
-        for (const e of entries) {
-          scope.upsert(e);
-          this.scopeOfId.set(e.id, key);
-        }
+        this.loaded.set(key, scope);
         return scope;
-      });
+      })();
       pending.catch(() => {
         if (this.scopes.get(key) === pending) this.scopes.delete(key); // a failed load is retried by the next search
       });
@@ -154,32 +190,35 @@ export class MoleculeSearchIndex {
     return pending;
   }
 
+  /** Scopes loaded or loading, once loaded; a scope whose load fails has nothing to update. */
+  private async settledScopes(): Promise<Map<string, Scope>> {
+    const out = new Map<string, Scope>();
+    await Promise.all([...this.scopes].map(async ([key, pending]) => {
+      try {
+        out.set(key, await pending);
+      } catch {
+        // the next search retries the load, which reads the change from the database
+      }
+    }));
+    return out;
+  }
+
   /** Adds or replaces entries in scopes that are loaded (unloaded scopes will read them when they load). */
   async upsert(entries: readonly IndexEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const scopes = await this.settledScopes();
     for (const e of entries) {
       const key = scopeKey(e.projectId);
-      const previous = this.scopeOfId.get(e.id);
-      if (previous !== undefined && previous !== key) {
-        const old = this.scopes.get(previous);
-        if (old) (await old).remove(e.id);
-        this.scopeOfId.delete(e.id);
-      }
-      const pending = this.scopes.get(key);
-      if (!pending) continue;
-      const scope = await pending;
-      scope.upsert(e);
-      this.scopeOfId.set(e.id, key);
+      // A molecule that moved scope leaves the old one (without an id → scope map, which would cost ~50 MB at 1M).
+      for (const [other, scope] of scopes) if (other !== key) scope.remove(e.id);
+      scopes.get(key)?.upsert(e);
     }
   }
 
   async remove(ids: readonly string[]): Promise<void> {
-    for (const id of ids) {
-      const key = this.scopeOfId.get(id);
-      if (key === undefined) continue;
-      const pending = this.scopes.get(key);
-      if (pending) (await pending).remove(id);
-      this.scopeOfId.delete(id);
-    }
+    if (ids.length === 0) return;
+    const scopes = await this.settledScopes();
+    for (const id of ids) for (const scope of scopes.values()) scope.remove(id);
   }
 
   /** Applies changes known only by id (from another process): re-reads upserted rows, drops deleted ones. */
@@ -196,18 +235,18 @@ export class MoleculeSearchIndex {
   invalidate(): void {
     this.generation++;
     this.scopes.clear();
-    this.scopeOfId.clear();
+    this.loaded.clear();
   }
 
   async topK(projectIds: readonly (string | null)[], query: Uint8Array, k: number): Promise<SimilarityHit<string>[]> {
     const scopes = await Promise.all(projectIds.map((p) => this.scope(p)));
-    const all = scopes.flatMap((s) => s.similarity.topK(query, k));
+    const all = (await Promise.all(scopes.map((s) => s.topK(query, k)))).flat();
     return all.sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }
 
   async threshold(projectIds: readonly (string | null)[], query: Uint8Array, t: number): Promise<SimilarityHit<string>[]> {
     const scopes = await Promise.all(projectIds.map((p) => this.scope(p)));
-    return scopes.flatMap((s) => s.similarity.threshold(query, t)).sort((a, b) => b.similarity - a.similarity);
+    return (await Promise.all(scopes.map((s) => s.threshold(query, t)))).flat().sort((a, b) => b.similarity - a.similarity);
   }
 
   async substructureCandidates(projectIds: readonly (string | null)[], queryPattern: Uint8Array): Promise<SubstructureCandidate[]> {

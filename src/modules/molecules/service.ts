@@ -81,13 +81,13 @@ export function createMoleculeService(db: Db, chem: ChemPool, options: { index?:
   const index = options.index ?? new MoleculeSearchIndex({
     // Scopes are read with maintenance rights: the index serves every user, and each search only ever looks at
     // the scopes its caller may read; hits are then re-read through RLS.
-    loadScope: async (projectId) => {
-      const all: IndexEntry[] = [];
+    // Page by page: the index drops each page once indexed, instead of holding a million rows at once.
+    loadScope: async function* (projectId): AsyncGenerator<IndexEntry[]> {
       let after: string | null = null;
       for (;;) {
-        const page = await db.asMaintenance((tx) => repo.indexPage(tx, projectId, after, 20_000));
-        all.push(...page);
-        if (page.length < 20_000) return all;
+        const page: IndexEntry[] = await db.asMaintenance((tx) => repo.indexPage(tx, projectId, after, 20_000));
+        yield page;
+        if (page.length < 20_000) return;
         after = page[page.length - 1]!.id;
       }
     },
@@ -148,7 +148,7 @@ export function createMoleculeService(db: Db, chem: ChemPool, options: { index?:
       let patternFp: Uint8Array;
       try {
         structure = await chem.register(picked.input);
-        patternFp = await chem.patternFingerprint({ smiles: structure.canonicalSmiles });
+        patternFp = structure.patternFingerprint;
       } catch (error) {
         chemProblem(error, picked.input.smiles !== undefined ? 'smiles' : 'molblock');
       }
@@ -162,6 +162,7 @@ export function createMoleculeService(db: Db, chem: ChemPool, options: { index?:
           identifiers: ids.value,
           sourceId: null,
           createdBy: actor.userId,
+          visibility: input.visibility ?? 'project',
         }),
       );
       if (result.created) {
@@ -188,7 +189,7 @@ export function createMoleculeService(db: Db, chem: ChemPool, options: { index?:
           if (ids.errors.length) return { index, error: ids.errors.map((e) => `${e.field} ${e.message}`).join('; ') };
           try {
             const structure = await chem.register(picked.input);
-            const patternFp = await chem.patternFingerprint({ smiles: structure.canonicalSmiles });
+            const patternFp = structure.patternFingerprint;
             return { index, row, structure, patternFp, identifiers: ids.value };
           } catch (error) {
             if (error instanceof ChemInputError) return { index, error: error.message };

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { ProblemResponses } from '../../app/openapi.ts';
 import { OneOf } from '../../lib/schema.ts';
 import type { ShareService } from './service.ts';
+import { VISIBLE_RESOURCES } from './visibility.ts';
+import { VisibilitySchema } from './visibility-schema.ts';
 
 const ResourceType = OneOf(['mixture', 'experiment'] as const);
 const LinkSchema = Type.Object({
@@ -19,7 +21,14 @@ export function shareRoutes(service: ShareService): FastifyPluginAsyncTypebox {
           resourceType: ResourceType, resourceId: Type.String({ format: 'uuid' }),
           expiresInDays: Type.Integer({ minimum: 1, maximum: 365, default: 30 }), password: Type.Optional(Type.String({ maxLength: 200 })),
         }, { additionalProperties: false }),
-        response: { 201: Type.Object({ ...LinkSchema.properties, token: Type.String(), url: Type.String() }), ...ProblemResponses },
+        response: {
+          201: Type.Object({
+            ...LinkSchema.properties, token: Type.String(),
+            url: Type.String({ description: 'The JSON view (GET, no account needed)' }),
+            viewUrl: Type.String({ description: 'The read-only page of the web UI; give this one to people' }),
+          }),
+          ...ProblemResponses,
+        },
       },
     }, async (request, reply) => reply.code(201).send(await service.create(request.actor, request.body)));
     app.get('/share-links', {
@@ -35,6 +44,23 @@ export function shareRoutes(service: ShareService): FastifyPluginAsyncTypebox {
       await service.revoke(request.actor, request.params.id);
       return reply.code(204).send(null);
     });
+    for (const resourceType of VISIBLE_RESOURCES) {
+      app.put(`/${resourceType}s/:id/visibility`, {
+        schema: {
+          tags: ['sharing', `${resourceType}s`],
+          summary: `Make a project ${resourceType} public (readable by every signed-in account) or private to the project again (owners, editors)`,
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+          body: Type.Object({ visibility: VisibilitySchema }, { additionalProperties: false }),
+          response: {
+            200: Type.Object({
+              resourceType: Type.String(), id: Type.String(), projectId: Type.String(), visibility: VisibilitySchema,
+              changed: Type.Boolean({ description: 'false when it already had this visibility' }), detail: Type.String(),
+            }),
+            ...ProblemResponses,
+          },
+        },
+      }, async (request) => service.visibility.set(request.actor, resourceType, request.params.id, request.body.visibility));
+    }
     app.get('/shared/:token', {
       config: { public: true, rateLimit: { max: 60, timeWindow: '1 minute' } },
       schema: {

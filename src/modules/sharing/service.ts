@@ -4,6 +4,7 @@ import { hashPassword, isSecretOfKind, newSecret, secretHash, verifyPassword } f
 import { LoginThrottle } from '../accounts/throttle.ts';
 import { createExperimentService } from '../experiments/service.ts';
 import { createMixtureService } from '../mixtures/service.ts';
+import { createVisibilityService } from './visibility.ts';
 
 export type SharedResourceType = 'mixture' | 'experiment';
 
@@ -42,6 +43,9 @@ export function createShareService(db: Db, publicUrl: string) {
   }
 
   return {
+    /** Who may read a project's molecules, mixtures and experiments (the other half of sharing). */
+    visibility: createVisibilityService(db),
+
     async create(actor: Actor, body: { resourceType: SharedResourceType; resourceId: string; expiresInDays: number; password?: string }) {
       const projectId = await projectOf(actor, body.resourceType, body.resourceId);
       if (projectId === null) throw new Problem('unprocessable', 'Reference data is public already; share links are for project data', [{ field: 'resourceId', in: 'body', message: 'a public reference row' }]);
@@ -57,7 +61,8 @@ export function createShareService(db: Db, publicUrl: string) {
           [secretHash(token), body.resourceType, body.resourceId, projectId, passwordHash, actor.userId, body.expiresInDays],
         )).rows[0]!;
       });
-      return { ...view(row), token, url: `${publicUrl}/api/v1/shared/${token}` };
+      // url: the JSON (for scripts); viewUrl: the read-only page of the web UI that shows it.
+      return { ...view(row), token, url: `${publicUrl}/api/v1/shared/${token}`, viewUrl: `${publicUrl}/shared/${token}` };
     },
 
     async list(actor: Actor, filter: { resourceType?: SharedResourceType; resourceId?: string }) {
@@ -92,7 +97,8 @@ export function createShareService(db: Db, publicUrl: string) {
         if (link.resource_type === 'mixture') resource = await mixtures.get(creator, link.resource_id);
         else {
           const e = await experiments.get(creator, link.resource_id);
-          const events = (await experiments.events(creator, link.resource_id)).map(({ snapshot: _s, actorId: _a, ...rest }) => rest);
+          // Who reviewed is the lab's business, not the anonymous reader's: no ids, no email addresses.
+          const events = (await experiments.events(creator, link.resource_id)).map(({ snapshot: _s, actorId: _a, actorEmail: _e, ...rest }) => rest);
           resource = { ...e, events };
         }
       } catch (error) {

@@ -3,6 +3,7 @@ import { AccountPage } from '../account/AccountPage.tsx';
 import { AuditPage } from '../projects/AuditPage.tsx';
 import { ProjectPage } from '../projects/ProjectPage.tsx';
 import { ProjectsPage } from '../projects/ProjectsPage.tsx';
+import { SharedViewPage } from '../sharing/SharedViewPage.tsx';
 import type { RouteDefinition } from '../router.tsx';
 import { ForgotPasswordPage, ResetPasswordPage } from './PasswordResetPages.tsx';
 import { SignInPage } from './SignInPage.tsx';
@@ -18,4 +19,6 @@ export const ACCOUNT_ROUTES: RouteDefinition[] = [
   // Keyed by id so moving between two projects starts from a fresh page state.
   { path: '/projects/:id', render: (params) => <ProjectPage key={params.id} /> },
   { path: '/projects/:id/audit', render: (params) => <AuditPage key={params.id} /> },
+  // Public: a share link's read-only page, for visitors with or without an account.
+  { path: '/shared/:token', render: (params) => <SharedViewPage key={params.token} /> },
 ];

@@ -17,6 +17,7 @@ import { AttachmentsPanel, ResultsImportPanel } from './RecordPanels.tsx';
 import { StateBadge } from './StateBadge.tsx';
 import '../auth/auth.css';
 import './experiments.css';
+import { SharePanel } from '../sharing/SharePanel.tsx';
 
 const stateWords = (s: string) => (isState(s) ? STATE_LABELS[s] : s);
 
@@ -232,6 +233,7 @@ export function ExperimentDetailPage() {
           <Timeline id={e.id} />
           {writable && editMode(e.state) === 'edit' ? <ResultsImportPanel e={e} /> : null}
           <AttachmentsPanel e={e} editable={writable && editMode(e.state) === 'edit'} />
+          <SharePanel type="experiment" resource={e} />
         </div>
       </div>
     </>

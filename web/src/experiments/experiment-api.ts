@@ -79,6 +79,8 @@ export interface StoredResult {
 export interface Experiment {
   id: string;
   projectId: string;
+  /** 'public': every signed-in account may read it. */
+  visibility: 'project' | 'public';
   mixtureId: string;
   mixtureName: string;
   sampleType: { id: string; name: string; kind: string; species: string | null };

@@ -13,6 +13,7 @@ export interface MeasurementOption {
 
 export const MEASUREMENTS: readonly MeasurementOption[] = [
   { key: 'post_thaw_viability', label: 'Post-thaw viability', units: ['%', 'fraction'], needsDsc: false },
+  { key: 'exposure_viability', label: 'Viability after CPA exposure (no cooling)', units: ['%', 'fraction'], needsDsc: false },
   { key: 'recovery', label: 'Recovery', units: ['%', 'fraction'], needsDsc: false },
   { key: 'glass_transition', label: 'Glass transition temperature (Tg)', units: ['K', '°C'], needsDsc: true },
   { key: 'glass_transition_prime', label: 'Tg′ (maximally freeze-concentrated)', units: ['K', '°C'], needsDsc: true },

@@ -9,6 +9,8 @@ import { VerifiedBadge } from './FormulationsPage.tsx';
 import { amountText, citationText, doiUrl, roleLabel, sig } from './format.ts';
 import { deleteMixture, exportUrl, getMixture, isReferenceRecipe, mixtureKeys, type MixtureDetail } from './mixture-api.ts';
 import { TgCurveChart } from './TgCurveChart.tsx';
+import { MixturePredictions } from '../models/MixturePredictions.tsx';
+import { SharePanel, useProjectRole } from '../sharing/SharePanel.tsx';
 import './mixtures.css';
 
 function RecipeTable({ mixture }: { mixture: MixtureDetail }) {
@@ -120,9 +122,11 @@ function TgCurves({ mixture }: { mixture: MixtureDetail }) {
 function Detail({ mixture }: { mixture: MixtureDetail }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  // The server decides; this only hides buttons that would certainly be refused (public recipes need an administrator).
+  // The server decides; this only hides buttons that would certainly be refused: reference recipes need an
+  // administrator, project recipes an owner or editor (a public recipe of another project is read-only here).
   const meta = useQuery({ queryKey: ['meta'], queryFn: ({ signal }) => fetchMeta(signal), staleTime: 5 * 60_000 });
-  const editable = mixture.projectId !== null || meta.data?.actor?.isAdmin === true;
+  const role = useProjectRole(mixture.projectId);
+  const editable = mixture.projectId === null ? meta.data?.actor?.isAdmin === true : role === 'owner' || role === 'editor';
   const remove = useMutation({
     mutationFn: () => deleteMixture(mixture.id),
     onSuccess: () => {
@@ -194,6 +198,8 @@ function Detail({ mixture }: { mixture: MixtureDetail }) {
         )}
       </section>
       <TgCurves mixture={mixture} />
+      <SharePanel type="mixture" resource={mixture} />
+      <MixturePredictions mixtureId={mixture.id} />
     </>
   );
 }

@@ -141,6 +141,8 @@ export interface MixtureDetail {
   name: string;
   description: string | null;
   projectId: string | null;
+  /** 'public': every signed-in account may read it (reference recipes always are). */
+  visibility: 'project' | 'public';
   verified: boolean;
   carrier: string | null;
   carrierName: string | null;

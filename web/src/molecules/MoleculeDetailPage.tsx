@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { ApiProblem, describeError } from '../api.ts';
 import { Link, useParams } from '../router.tsx';
+import { VisibilityPanel } from '../sharing/SharePanel.tsx';
 import { Formula } from './Formula.tsx';
 import {
   depictionUrl, displayName, formatMass, formatOptional, getMeasuredProperties, getMolecule, LARGE_DEPICTION, moleculeKeys,
@@ -378,6 +379,7 @@ function MoleculeDetail({ molecule }: { molecule: Molecule }) {
         </dl>
       </div>
       <Identifiers molecule={molecule} />
+      <VisibilityPanel type="molecule" resource={molecule} />
       <StandardizationNote molecule={molecule} />
       <MeasuredProperties molecule={molecule} />
       <SimilarMolecules molecule={molecule} />

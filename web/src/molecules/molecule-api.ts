@@ -41,6 +41,8 @@ export interface Molecule {
   identifiers?: MoleculeIdentifiers;
   links?: { label: string; url: string }[];
   projectId: string | null;
+  /** Project molecules: visible to members only, or to every signed-in account ("public"); reference data is public. */
+  visibility: 'project' | 'public';
   createdAt: string;
   synonyms?: string[];
   /** The reference the structure was taken from; null for user-added molecules. */
