@@ -40,12 +40,26 @@ describeEachBackend('API attack surface (AUTH_MODE=accounts)', (backend) => {
     const attachment = await app.inject({ method: 'POST', url: `/api/v1/experiments/${experiment.id}/attachments?filename=raw.csv&contentType=text/csv`, payload: Buffer.from('a,b\n1,2\n'), headers: { ...victim.headers, 'content-type': 'application/octet-stream' } });
     ids.attachment = attachment.json().id;
     ids.shareLink = (await victim.call('POST', '/api/v1/share-links', { resourceType: 'mixture', resourceId: mixture.id, expiresInDays: 1 })).body.id;
+    // A model version of the project (trained as a job, then activated) and a prediction it made, in the ledger.
+    const csv = ['smiles,y', ...['CO', 'CCO', 'CCCO', 'CCCCO', 'OCCO', 'OCC(O)CO', 'CC(O)CO', 'OCCCO', 'CCCCCO', 'OCCCCO', 'CC(C)O', 'OC1CCCCC1']
+      .map((smi, i) => `${smi},${150 + 10 * i}`)].join('\n');
+    const submitted = (await victim.call('POST', '/api/v1/model-versions', { content: csv, smilesColumn: 'smiles', targetColumn: 'y', target: `secret-${tag}`, algorithm: 'knn', projectId: project.id, activate: true })).body;
+    for (let i = 0; i < 600; i++) {
+      const job = (await victim.call('GET', `/api/v1/jobs/${submitted.id}`)).body;
+      if (job.status === 'failed') throw new Error(`victim model training failed: ${job.error}`);
+      if (job.status === 'succeeded') {
+        ids.modelVersion = job.result.versionId;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    ids.prediction = (await victim.call('POST', `/api/v1/model-versions/${ids.modelVersion}/predict`, { moleculeIds: [molecule.id] })).body.items[0].predictionId;
     ids.user = victim.id;
     for (const [key, value] of Object.entries(ids)) {
       if (!value) throw new Error(`setup failed to create ${key}`);
       secrets.push(value);
     }
-    secrets.push(`Secretol ${tag}`, `Secret mix ${tag}`, `Secret experiment ${tag}`, `Secret project ${tag}`, `Secret cells ${tag}`);
+    secrets.push(`Secretol ${tag}`, `Secret mix ${tag}`, `Secret experiment ${tag}`, `Secret project ${tag}`, `Secret cells ${tag}`, `secret-${tag}`);
   });
   afterAll(async () => {
     await app?.close();
@@ -59,9 +73,11 @@ describeEachBackend('API attack surface (AUTH_MODE=accounts)', (backend) => {
       if (name === 'userId') return ids.user!;
       if (name === 'token') return 'cpl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
       if (name === 'code') return 'not-found';
+      if (name === 'target') return `secret-${tag}`;
       const prefix = path.split('/')[3] ?? '';
       const byPrefix: Record<string, string | undefined> = {
         projects: ids.project, molecules: ids.molecule, mixtures: ids.mixture, experiments: ids.experiment, 'share-links': ids.shareLink,
+        'model-versions': ids.modelVersion,
       };
       return byPrefix[prefix] ?? '00000000-0000-4000-8000-0000000000aa';
     });
@@ -93,11 +109,32 @@ describeEachBackend('API attack surface (AUTH_MODE=accounts)', (backend) => {
           if (leaked.length > 0) failures.push(`${method} ${probe} leaked ${leaked.join(', ')} (status ${res.status})`);
           const targetsVictim = path.includes('{') && !/\{(token|code)\}/.test(path);
           if (targetsVictim && res.status < 400) failures.push(`${method} ${probe} succeeded (${res.status})`);
+          // A model route addressed by the victim's target must not find the victim's active version either.
+          if (/\{target\}/.test(path) && res.status < 400) failures.push(`${method} ${probe} used the victim's model (${res.status})`);
         }
       }
     }
     expect(attempts.length).toBeGreaterThan(40);
     expect(failures).toEqual([]);
+  });
+
+  it("raw SQL as the app role cannot read, change or add to another project's models and predictions", async () => {
+    const outsider = await account('sql-outsider');
+    const as = <T>(work: (tx: { query: (sql: string, params?: unknown[]) => Promise<{ rows: T[]; rowCount: number }> }) => Promise<unknown>) =>
+      db.runtime.db.asUser({ userId: outsider.id }, work as never);
+    expect(await as((tx) => tx.query('select id from model_versions where id = $1', [ids.modelVersion]).then((r) => r.rows.length))).toBe(0);
+    expect(await as((tx) => tx.query('select id from predictions where id = $1', [ids.prediction]).then((r) => r.rows.length))).toBe(0);
+    expect(await as((tx) => tx.query(`update model_versions set status = 'retired' where id = $1`, [ids.modelVersion]).then((r) => r.rowCount))).toBe(0);
+    await expect(as((tx) => tx.query(`update predictions set value = 0 where id = $1`, [ids.prediction]))).rejects.toThrow(/permission denied/);
+    await expect(as((tx) => tx.query(
+      `insert into predictions (method, target, project_id, subject_kind, inputs, value, in_domain, created_by, model_version_id)
+       values ('model', 'x', $1, 'structure', '{}', 1, true, $2, $3)`, [ids.project, outsider.id, ids.modelVersion]))).rejects.toThrow(/row-level security/);
+    // Not even into their own scope while naming the victim's version.
+    await expect(as((tx) => tx.query(
+      `insert into predictions (method, target, project_id, subject_kind, inputs, value, in_domain, created_by, model_version_id)
+       values ('model', 'x', null, 'structure', '{}', 1, true, $1, $2)`, [outsider.id, ids.modelVersion]))).rejects.toThrow(/row-level security/);
+    const status = await db.runtime.db.asMaintenance((tx) => tx.query<{ status: string }>('select status from model_versions where id = $1', [ids.modelVersion]));
+    expect(status.rows[0]?.status).toBe('active');
   });
 
   it("the victim's rows are all still there and unchanged", async () => {

@@ -140,7 +140,10 @@ alter table predictions enable row level security;
 alter table predictions force row level security;
 create policy predictions_select on predictions for select to cryoprotect_app
   using (case when project_id is null then created_by = app.current_user_id() or app.is_admin() else app.can_read(project_id) end);
+-- The version named must be one the user can see (the policy's subquery runs under their RLS), so nobody can file
+-- predictions against, or probe for, another project's model.
 create policy predictions_insert on predictions for insert to cryoprotect_app
-  with check (created_by = app.current_user_id() and app.can_read(project_id));
+  with check (created_by = app.current_user_id() and app.can_read(project_id)
+              and (model_version_id is null or exists (select 1 from model_versions v where v.id = model_version_id)));
 -- Append-only: the app role may neither change nor remove what was predicted.
 grant select, insert on predictions to cryoprotect_app;
