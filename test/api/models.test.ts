@@ -274,4 +274,73 @@ describeEachBackend('models API', (backend) => {
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ subjectKind: 'mixture', target: 'solution-tg', modelVersionId: knn, value: tg.value });
   });
+
+  it('learns viability from a project\'s verified experiments and predicts it on the mixture page', async () => {
+    const projectId = (await call('POST', '/api/v1/projects', { name: 'Viability screen' })).body.id as string;
+    const DMSO = 'IAZDPXIOMUYVGZ-UHFFFAOYSA-N';
+    const EG = 'LYCAIKOWRPUZTN-UHFFFAOYSA-N';
+    const ids: string[] = [];
+    const mixtureIds: string[] = [];
+    // Made-up data with a real signal: viability falls with the total CPA fraction and rises with the cooling rate.
+    const recipes = [[5, 0], [10, 5], [15, 10], [20, 10], [10, 25], [30, 10]] as const;
+    let noise = 3;
+    for (const [dmso, eg] of recipes) {
+      const mixture = await call('POST', '/api/v1/mixtures', {
+        name: `DMSO ${dmso} % + EG ${eg} %`, projectId,
+        components: [{ inchikey: DMSO, amount: dmso, unit: '%w/w' }, { inchikey: EG, amount: eg, unit: '%w/w' }],
+      });
+      expect(mixture.status, JSON.stringify(mixture.body)).toBe(201);
+      mixtureIds.push(mixture.body.id);
+      for (const cooling of [1, 3, 10]) {
+        noise = (noise * 7919) % 101;
+        const viability = 85 - 1.6 * (dmso + eg) + 1.2 * cooling + (noise / 100 - 0.5) * 4;
+        const created = await call('POST', '/api/v1/experiments', {
+          projectId, mixtureId: mixture.body.id, title: `${dmso}/${eg} cooled at ${cooling} K/min`, sample: { name: 'HUVEC', kind: 'cell' },
+          protocol: { loading: [{ fractionOfFinal: 1, durationMin: 15, temperatureC: 4 }], removal: [], coolingRateKPerMin: cooling, warmingRateKPerMin: 50 },
+          results: [{ measurement: 'post_thaw_viability', unit: '%', mean: viability, n: 1 }],
+        });
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        ids.push(created.body.id);
+      }
+    }
+    await db.runtime.db.asMaintenance((tx) => tx.query(`update experiments set state = 'verified' where id = any($1::uuid[])`, [ids]));
+
+    const res = await call('POST', '/api/v1/model-versions:from-experiments', { projectId, kind: 'viability', seed: 1, activate: true });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const job = await finished(res.body.id);
+    expect(job.status, job.error ?? '').toBe('succeeded');
+    expect(job.result!.used).toBe(18);
+    const v = (await call('GET', `/api/v1/model-versions/${job.result!.versionId}`)).body;
+    expect(v).toMatchObject({ projectId, target: 'viability', algorithm: 'rf', task: 'regression', trainingRows: 18, status: 'active' });
+    expect(v.trainingSource).toMatchObject({ kind: 'experiments', measurement: 'post_thaw_viability' });
+    expect(v.trainingSource.experimentIds).toHaveLength(18);
+    expect(v.evaluation.split).toMatchObject({ kind: 'group-kfold', groupsDisjoint: true });
+    expect(v.evaluation.outOfFold).toHaveLength(18);
+    expect(v.evaluation.conformal.coverage).toBeGreaterThan(0);
+    expect(v.metrics.mae).toBeLessThan(v.baselines.mean.mae);
+    expect(v.featureNames).toContain('coolingRateKPerMin');
+
+    const direct = await call('POST', `/api/v1/model-versions/${v.id}/predict`, { smiles: ['CCO'] });
+    expect(direct.status).toBe(422);
+    expect(direct.body.detail).toMatch(/POST \/mixtures\/\{id\}\/predictions/);
+
+    const mild = await call('POST', `/api/v1/mixtures/${mixtureIds[0]}/predictions`, { protocol: { coolingRateKPerMin: 3 } });
+    expect(mild.status, JSON.stringify(mild.body)).toBe(200);
+    expect(mild.body.predictions.map((p: { target: string }) => p.target)).toEqual(['solution-tg', 'toxicity', 'viability']);
+    const learned = mild.body.predictions[2];
+    expect(learned).toMatchObject({ target: 'viability', unit: '% viability', available: true, method: 'learned-viability' });
+    expect(learned.modelVersions[0].id).toBe(v.id);
+    expect(learned.lower).toBeLessThanOrEqual(learned.value);
+    expect(learned.upper).toBeGreaterThanOrEqual(learned.value);
+    expect(learned.notes.join(' ')).toMatch(/training medians used: .*warmingRateKPerMin/);
+    const harsh = (await call('POST', `/api/v1/mixtures/${mixtureIds[5]}/predictions`, { protocol: { coolingRateKPerMin: 3 }, record: false })).body.predictions[2];
+    expect(harsh.value).toBeLessThan(learned.value);
+    const ledger = (await call('GET', `/api/v1/predictions?mixtureId=${mixtureIds[0]}`)).body.items as { target: string; modelVersionId: string; value: number }[];
+    expect(ledger.find((p) => p.target === 'viability')).toMatchObject({ modelVersionId: v.id, value: learned.value });
+
+    const tooFew = await call('POST', '/api/v1/model-versions:from-experiments', { projectId, kind: 'viability', measurement: 'exposure_viability' });
+    const failed = await finished(tooFew.body.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/no verified experiment of this project records exposure_viability/);
+  });
 });

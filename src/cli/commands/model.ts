@@ -23,6 +23,8 @@ const USAGE = [
   '  | model train --algorithm kinetic --data FILE.csv --cpa-columns DMSO,EG --time-column MINUTES --target VIABILITY',
   '      [--survival-unit fraction|percent] [--name toxicity] [--seed N]   (the kinetic toxicity model; molalities in mol/kg)',
   '  | model train --from-experiments --project ID [--name toxicity] [--activate]   (kinetic model from verified exposure_viability experiments)',
+  '  | model train --from-experiments --project ID --kind viability [--measurement post_thaw_viability|exposure_viability]',
+  '      [--algorithm rf|ridge] [--name viability] [--activate]   (learned viability model from composition and protocol)',
   '  | model predict --version ID --data FILE.csv --smiles-column NAME --out OUT.csv [--level 0.9] [--no-record]',
   '      (kinetic versions read the CPA and time columns they were trained with)',
   '  | model evaluate --version ID --data FILE.csv --smiles-column NAME --target NAME [--level 0.9]',
@@ -103,7 +105,7 @@ export const modelCommand: Command = {
     algorithm: { type: 'string' }, seed: { type: 'string' }, name: { type: 'string' }, 'feature-columns': { type: 'string' },
     level: { type: 'string' }, 'active-below': { type: 'string' }, 'baseline-column': { type: 'string' }, project: { type: 'string' },
     activate: { type: 'boolean' }, notes: { type: 'string' }, version: { type: 'string' }, out: { type: 'string' },
-    'no-record': { type: 'boolean' }, 'from-experiments': { type: 'boolean' }, 'cpa-columns': { type: 'string' }, 'time-column': { type: 'string' }, 'survival-unit': { type: 'string' }, json: { type: 'boolean' }, as: { type: 'string' }, limit: { type: 'string' },
+    'no-record': { type: 'boolean' }, 'from-experiments': { type: 'boolean' }, 'cpa-columns': { type: 'string' }, 'time-column': { type: 'string' }, 'survival-unit': { type: 'string' }, kind: { type: 'string' }, measurement: { type: 'string' }, json: { type: 'boolean' }, as: { type: 'string' }, limit: { type: 'string' },
   },
   async run({ values, positionals }) {
     const [action, ...rest] = positionals;
@@ -140,9 +142,20 @@ async function trainFromExperiments(values: Record<string, string | boolean | un
   const seed = optionalNumber(values, 'seed') ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
   const level = optionalNumber(values, 'level');
+  const kind = values.kind ?? 'toxicity';
+  if (kind !== 'toxicity' && kind !== 'viability') throw new UsageError('--kind must be toxicity or viability');
+  const measurement = values.measurement;
+  if (measurement !== undefined && measurement !== 'post_thaw_viability' && measurement !== 'exposure_viability') {
+    throw new UsageError('--measurement must be post_thaw_viability or exposure_viability');
+  }
+  const algorithm = values.algorithm;
+  if (algorithm !== undefined && algorithm !== 'rf' && algorithm !== 'ridge') throw new UsageError('--algorithm with --from-experiments must be rf or ridge');
+  if (kind === 'toxicity' && (measurement !== undefined || algorithm !== undefined)) throw new UsageError('--measurement and --algorithm go with --kind viability');
   return withService(values, async (service, actor) => {
     printOutcome(await service.trainFromExperiments(actor, {
-      projectId: project, seed,
+      projectId: project, seed, kind,
+      ...(measurement !== undefined ? { measurement } : {}),
+      ...(algorithm !== undefined ? { algorithm } : {}),
       ...(typeof values.name === 'string' ? { target: values.name } : {}),
       ...(level !== undefined ? { level } : {}),
       ...(typeof values.notes === 'string' ? { notes: values.notes } : {}),

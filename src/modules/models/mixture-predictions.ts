@@ -11,6 +11,7 @@ import type { MixtureService } from '../mixtures/service.ts';
 import { scienceReference } from '../mixtures/reference.ts';
 import * as repo from './repo.ts';
 import type { ModelService } from './service.ts';
+import { predictViabilityForMixture, VIABILITY_TARGET, type ViabilityProtocol } from './viability.ts';
 
 export const PURE_TG_TARGET = 'pure-tg';
 export const TOXICITY_TARGET = 'toxicity';
@@ -42,7 +43,7 @@ export interface MixturePredictionsOutcome {
 }
 
 export interface MixturePredictor {
-  predict(actor: Actor, mixtureId: string, options: { level?: number; record?: boolean; requestId?: string; exposureMinutes?: number }): Promise<MixturePredictionsOutcome>;
+  predict(actor: Actor, mixtureId: string, options: { level?: number; record?: boolean; requestId?: string; exposureMinutes?: number; protocol?: ViabilityProtocol }): Promise<MixturePredictionsOutcome>;
 }
 
 interface MeasuredTg {
@@ -125,9 +126,30 @@ export function createMixturePredictor(db: Db, models: ModelService, mixtures: M
       const detail = await mixtures.get(actor, mixtureId);
       const toxicity = await viability(actor, detail, level, options.exposureMinutes, options.record ?? true);
       const outcome = await solutionTg(actor, detail, level, options);
-      return { mixtureId, predictions: [...outcome, toxicity] };
+      const learned = await learnedViability(actor, detail, level, options);
+      return { mixtureId, predictions: [...outcome, toxicity, ...learned] };
     },
   };
+
+  /** The learned viability model's entry, only when an active version exists for the mixture's scope. */
+  async function learnedViability(actor: Actor, detail: MixtureDetail, level: number, options: { record?: boolean; requestId?: string; protocol?: ViabilityProtocol }): Promise<MixturePrediction[]> {
+    const version = await models.resolveVersion(actor, { target: VIABILITY_TARGET, projectId: detail.projectId }).catch((error: unknown) => {
+      if (error instanceof Problem && error.status === 404) return null;
+      throw error;
+    });
+    if (!version) return [];
+    const base: MixturePrediction = {
+      target: VIABILITY_TARGET, unit: '% viability', available: false, value: null, lower: null, upper: null, level, method: 'learned-viability',
+      physics: null, residual: null, components: [], modelVersions: [{ id: version.id, target: version.target, versionNumber: version.versionNumber }],
+      notes: [], reason: null, predictionId: null,
+    };
+    const r = await predictViabilityForMixture(db, actor, version.id, detail, {
+      level, record: options.record ?? true, requestId: options.requestId ?? actor.requestId ?? null,
+      ...(options.protocol ? { protocol: options.protocol } : {}),
+    });
+    if ('error' in r) return [{ ...base, reason: r.error }];
+    return [{ ...base, available: true, value: r.value, lower: r.lower, upper: r.upper, notes: r.notes, predictionId: r.predictionId }];
+  }
 
   async function solutionTg(actor: Actor, detail: MixtureDetail, level: number, options: { record?: boolean; requestId?: string }): Promise<MixturePrediction[]> {
       const mixtureId = detail.id;
@@ -155,12 +177,24 @@ export function createMixturePredictor(db: Db, models: ModelService, mixtures: M
         } else {
           const molecules = needModel.filter((c) => c.moleculeId !== null);
           const predicted = await models.predict(actor, version.id, { moleculeIds: molecules.map((c) => c.moleculeId!), level, record: options.record ?? true });
+          // Interval ends beyond the Tg values the model was trained on (e.g. a lower bound of a few kelvin) are
+          // not physics: limit them to the measured training range and say so.
+          const measured = ((version.evaluation as { outOfFold?: { measured: number }[] }).outOfFold ?? []).map((p) => p.measured);
+          const range = measured.length ? { lo: Math.min(...measured), hi: Math.max(...measured) } : null;
+          let limited = false;
+          const within = (v: number | null) => {
+            if (v === null || !range) return v;
+            const c = Math.min(range.hi, Math.max(range.lo, v));
+            if (c !== v) limited = true;
+            return c;
+          };
           predicted.items.forEach((item, i) => {
             const c = molecules[i]!;
             if (item.value === null) return;
-            modelTg.set(c.key, { value: item.value, lower: item.lower, upper: item.upper, ref: version.id });
+            modelTg.set(c.key, { value: item.value, lower: within(item.lower), upper: within(item.upper), ref: version.id });
             if (item.inDomain === false) notes.push(`${c.name} is outside the pure-Tg model's applicability domain (nearest training similarity ${item.domainScore?.toFixed(2)}).`);
           });
+          if (limited && range) notes.push(`Component Tg intervals were limited to the pure-Tg model's training range (${range.lo.toFixed(0)}–${range.hi.toFixed(0)} K).`);
           usedVersions.push({ id: version.id, target: version.target, versionNumber: version.versionNumber });
         }
       }

@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProblemResponses } from '../../app/openapi.ts';
+import { OneOf } from '../../lib/schema.ts';
 import type { ModelsModule } from './module.ts';
 import {
   CompareQuery, CompareResponse, MixturePredictionsResponse, EvaluateBody, EvaluateResponse, LedgerItemSchema, LedgerQuery, PredictBody, PredictResponse,
   PredictTargetBody, TrainBody, VersionListQuery, VisibilitySchema,
 } from './schemas.ts';
 import { TRAIN_FROM_EXPERIMENTS_JOB, TRAIN_JOB, trainInputOf } from './train-job.ts';
+import { VIABILITY_MEASUREMENTS } from './viability.ts';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const TargetParams = Type.Object({ target: Type.String({ pattern: '^[a-z][a-z0-9_.-]{0,63}$' }) });
@@ -33,9 +35,12 @@ export function modelRoutes(models: ModelsModule): FastifyPluginAsyncTypebox {
     app.post('/model-versions:from-experiments', {
       schema: {
         tags: ['models'],
-        summary: 'Fit the kinetic toxicity model to a project\'s verified exposure_viability experiments, as a job',
+        summary: 'Fit the kinetic toxicity model (kind toxicity, default) or the learned mixture viability model (kind viability) to a project\'s verified experiments, as a job',
         body: Type.Object({
           projectId: Type.String({ format: 'uuid' }),
+          kind: Type.Optional(OneOf(['toxicity', 'viability'] as const, { description: 'toxicity: kinetic model on exposure_viability; viability: learned from composition and protocol' })),
+          measurement: Type.Optional(OneOf(VIABILITY_MEASUREMENTS, { description: 'For kind viability (default post_thaw_viability)' })),
+          algorithm: Type.Optional(OneOf(['rf', 'ridge'] as const, { description: 'For kind viability (default rf)' })),
           target: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 })),
           level: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
@@ -121,6 +126,14 @@ export function modelRoutes(models: ModelsModule): FastifyPluginAsyncTypebox {
           level: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
           record: Type.Optional(Type.Boolean()),
           exposureMinutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100000, description: 'Exposure time for the viability (toxicity) prediction' })),
+          protocol: Type.Optional(Type.Object({
+            coolingRateKPerMin: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1e9 })),
+            warmingRateKPerMin: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1e9 })),
+            loading: Type.Optional(Type.Array(Type.Object({
+              durationMin: Type.Number({ exclusiveMinimum: 0, maximum: 100000 }),
+              temperatureC: Type.Number({ minimum: -273.15, maximum: 100 }),
+            }, { additionalProperties: false }), { maxItems: 30 })),
+          }, { additionalProperties: false, description: 'Protocol numbers for the learned viability model; training medians stand in for those not given' })),
         }, { additionalProperties: false }),
         response: { 200: MixturePredictionsResponse, ...ProblemResponses },
       },

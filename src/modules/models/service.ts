@@ -17,6 +17,8 @@ import type { MixtureService } from '../mixtures/service.ts';
 import { experimentObservation, singleTemperature, type ExperimentObservation, type ExposureStepRecord } from './toxicity-experiments.ts';
 import { DatasetError, featurize, parseDataset, rowsHash, trainingDataHash, type DatasetRow, type TrainingRecord } from './dataset.ts';
 import * as repo from './repo.ts';
+import { isMixtureViabilityArtifact } from '../../ml/mixture-model.ts';
+import { trainViabilityFromExperiments, type ViabilityMeasurement } from './viability.ts';
 import { observationsOf, parseExposures, type ExposureRow } from './toxicity-data.ts';
 import { trainInWorker, TrainingError } from './train-runner.ts';
 
@@ -215,6 +217,12 @@ function issues(rows: readonly (DatasetRow | ExposureRow)[]): RowIssue[] {
 }
 const exposureIssues = issues;
 
+function mixtureModelProblem(): Problem {
+  return new Problem('unprocessable', 'this model predicts mixtures, not structures: predict it for a mixture: POST /mixtures/{id}/predictions', [
+    { field: 'version', message: 'a mixture viability model' },
+  ]);
+}
+
 function toxicityArtifact(json: unknown): ToxicityArtifact {
   const a = json as Partial<ToxicityArtifact> | null;
   if (!a || a.kind !== 'toxicity-kinetic' || a.formatVersion !== 1 || !a.model || !Array.isArray(a.calibrationScores)) throw new Error('stored artifact is not a kinetic toxicity model of format 1');
@@ -227,6 +235,8 @@ export interface ModelService {
   train(actor: Actor, input: TrainInput, onProgress?: (fraction: number, message: string) => void): Promise<TrainOutcome>;
   /** Fits the kinetic toxicity model to a project's verified exposure_viability experiments. */
   trainFromExperiments(actor: Actor, input: ExperimentsTrainInput, onProgress?: (fraction: number, message: string) => void): Promise<TrainOutcome>;
+  /** Learns viability of mixtures from a project's verified viability experiments (see viability.ts). */
+  trainViabilityFromExperiments(actor: Actor, input: ExperimentsTrainInput, onProgress?: (fraction: number, message: string) => void): Promise<TrainOutcome>;
   list(actor: Actor, filter: { target?: string; projectId?: string | null; status?: repo.ModelStatus; limit?: number }): Promise<VersionSummary[]>;
   get(actor: Actor, id: string): Promise<VersionDetail>;
   activate(actor: Actor, id: string): Promise<VersionDetail>;
@@ -278,6 +288,12 @@ export interface LedgerItem {
 
 export interface ExperimentsTrainInput {
   projectId: string;
+  /** 'toxicity' (default): the kinetic model on exposure_viability; 'viability': the learned mixture model. */
+  kind?: 'toxicity' | 'viability';
+  /** For kind 'viability' (default post_thaw_viability). */
+  measurement?: ViabilityMeasurement;
+  /** For kind 'viability' (default rf). */
+  algorithm?: 'rf' | 'ridge';
   target?: string;
   seed: number;
   level?: number;
@@ -304,6 +320,7 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
   async function artifactOf(actor: Actor, id: string): Promise<ModelArtifact> {
     const json = await db.asUser(actor, (tx) => repo.getArtifact(tx, id));
     if (json === null) throw new Problem('not-found', `Model version ${id} does not exist or is not visible to you`);
+    if (isMixtureViabilityArtifact(json)) throw mixtureModelProblem();
     return restoreArtifact(json);
   }
 
@@ -618,10 +635,33 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
     return { cpaColumns: source.cpaColumns ?? [], timeColumn: source.timeColumn ?? 'minutes', survivalUnit: source.survivalUnit ?? 'fraction' };
   }
 
+  async function trainViability(actor: Actor, input: ExperimentsTrainInput, onProgress?: (fraction: number, message: string) => void): Promise<TrainOutcome> {
+    if (!mixtures) throw new Error('the model service was created without the mixture service');
+    const target = targetName({ target: input.target ?? 'viability', targetColumn: 'viability' });
+    const level = checkLevel(input.level);
+    const { used, skipped, ...row } = await trainViabilityFromExperiments(
+      { db, mixtures, codeVersion: options.codeVersion, assertCanTrain }, actor,
+      {
+        projectId: input.projectId, target, seed: input.seed, level,
+        ...(input.measurement ? { measurement: input.measurement } : {}), ...(input.algorithm ? { algorithm: input.algorithm } : {}),
+        ...(input.notes ? { notes: input.notes } : {}), ...(input.activate ? { activate: true } : {}),
+      }, onProgress);
+    return { version: detail(row), used, skipped };
+  }
+
+  /** Mixture models predict through POST /mixtures/{id}/predictions; the structure and exposure paths cannot feed them. */
+  async function assertNotMixtureModel(actor: Actor, row: repo.ModelVersionRow): Promise<void> {
+    if (row.algorithm === 'kinetic') return;
+    const kind = await db.asUser(actor, async (tx) => (await tx.query<{ kind: string | null }>(
+      `select artifact->>'kind' as kind from model_versions where id = $1`, [row.id])).rows[0]?.kind ?? null);
+    if (kind === 'mixture-viability') throw mixtureModelProblem();
+  }
+
   return {
     checkTrainInput,
     train,
-    trainFromExperiments: trainToxicityFromExperiments,
+    trainFromExperiments: (actor, input, onProgress) => (input.kind === 'viability' ? trainViability(actor, input, onProgress) : trainToxicityFromExperiments(actor, input, onProgress)),
+    trainViabilityFromExperiments: trainViability,
 
     async list(actor, filter) {
       const limit = filter.limit ?? 200;
@@ -658,6 +698,7 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
 
     async predict(actor, versionId, input) {
       const row = await visible(actor, versionId);
+      await assertNotMixtureModel(actor, row);
       const level = checkLevel(input.level);
       if (row.algorithm === 'kinetic') {
         const list = input.exposures ?? [];
@@ -700,6 +741,7 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
 
     async predictDataset(actor, versionId, data, spec) {
       const row = await visible(actor, versionId);
+      await assertNotMixtureModel(actor, row);
       const level = checkLevel(spec.level);
       if (row.algorithm === 'kinetic') {
         const { cpaColumns, timeColumn } = exposureSpecOf(row);
