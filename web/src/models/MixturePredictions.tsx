@@ -12,9 +12,13 @@ import './models.css';
 
 const LEVEL = 0.9;
 
-const TARGET_LABELS: Record<string, string> = { 'solution-tg': 'Solution glass transition (Tg)', toxicity: 'Viability after exposure (toxicity)' };
+const TARGET_LABELS: Record<string, string> = {
+  'solution-tg': 'Solution glass transition (Tg)',
+  toxicity: 'Viability after exposure (toxicity)',
+  viability: 'Viability (learned from verified experiments)',
+};
 /** Units of the ledger's mixture targets (the prediction itself carries its unit). */
-const TARGET_UNITS: Record<string, string> = { 'solution-tg': 'K', toxicity: '%' };
+const TARGET_UNITS: Record<string, string> = { 'solution-tg': 'K', toxicity: '%', viability: '%' };
 
 /** The component rows of a solution-Tg prediction (SolutionTgComponentUse in src/science/solution-tg.ts). */
 interface ComponentUse {
