@@ -92,6 +92,16 @@ describeEachBackend('models API', (backend) => {
     const empty = await call('POST', '/api/v1/model-versions', { content: 'smiles,tg\n', smilesColumn: 'smiles', targetColumn: 'tg' });
     expect(empty.status).toBe(422);
     expect(empty.body.detail).toMatch(/no data rows/);
+    const hyper = await call('POST', '/api/v1/model-versions', { content: data, smilesColumn: 'smiles', targetColumn: 'tg', hyperparameters: { bogus: 1 } });
+    expect(hyper.status).toBe(422);
+    expect(hyper.body.errors[0].field).toBe('hyperparameters');
+    const few = await call('POST', '/api/v1/model-versions', { content: 'smiles,tg\nCCO,100\nCO,90\n', smilesColumn: 'smiles', targetColumn: 'tg' });
+    expect(few.status).toBe(422);
+    expect(few.body.detail).toMatch(/2 usable row\(s\); at least 10/);
+    const noProject = await call('POST', '/api/v1/model-versions', { content: data, smilesColumn: 'smiles', targetColumn: 'tg', projectId: '00000000-0000-4000-8000-0000000000ff' });
+    expect(noProject.status).toBe(404);
+    const noProjectExperiments = await call('POST', '/api/v1/model-versions:from-experiments', { projectId: '00000000-0000-4000-8000-0000000000ff' });
+    expect(noProjectExperiments.status).toBe(404);
   });
 
   it('activates one version per target, retires the previous one, and compares two versions on the same folds', async () => {

@@ -28,6 +28,7 @@ export function modelRoutes(models: ModelsModule): FastifyPluginAsyncTypebox {
     }, async (request, reply) => {
       const input = trainInputOf(request.body);
       service.checkTrainInput(input);
+      await service.assertCanTrain(request.actor, input.projectId);
       const job = await jobs.submit(request.actor, { kind: TRAIN_JOB, projectId: input.projectId, payload: request.body, total: 1000 });
       return reply.code(202).header('location', `/api/v1/jobs/${job.id}`).send(job);
     });
@@ -51,6 +52,7 @@ export function modelRoutes(models: ModelsModule): FastifyPluginAsyncTypebox {
       },
     }, async (request, reply) => {
       const body = { ...request.body, seed: request.body.seed ?? 0 };
+      await service.assertCanTrain(request.actor, body.projectId);
       const job = await jobs.submit(request.actor, { kind: TRAIN_FROM_EXPERIMENTS_JOB, projectId: body.projectId, payload: body, total: 1000 });
       return reply.code(202).header('location', `/api/v1/jobs/${job.id}`).send(job);
     });

@@ -7,9 +7,10 @@ import type { ChemPool } from '../../chem/pool.ts';
 import type { Actor, Db } from '../../db/db.ts';
 import { Problem } from '../../app/problems.ts';
 import {
-  evaluateModel, predictWithModel, restoreArtifact, type Algorithm, type ModelArtifact, type Prediction, type Task,
+  evaluateModel, MIN_TRAINING_ROWS, predictWithModel, restoreArtifact, type Algorithm, type ModelArtifact, type Prediction, type Task,
   type TrainingRow,
 } from '../../ml/pipeline.ts';
+import { resolveHyperparameters } from '../../ml/molecule-model.ts';
 import { evaluateFixedToxicityModel, toxicityInterval } from '../../ml/toxicity-evaluation.ts';
 import { predictSurvival, ToxicityModelError, type ToxicityKineticModel, type ToxicityObservation } from '../../science/toxicity-kinetics.ts';
 import type { MixtureDetail } from '../mixtures/schemas.ts';
@@ -215,7 +216,6 @@ function parse(data: string, spec: Parameters<typeof parseDataset>[1]) {
 function issues(rows: readonly (DatasetRow | ExposureRow)[]): RowIssue[] {
   return rows.filter((r) => r.error !== null).map((r) => ({ index: r.index, line: r.line, error: r.error! }));
 }
-const exposureIssues = issues;
 
 function mixtureModelProblem(): Problem {
   return new Problem('unprocessable', 'this model predicts mixtures, not structures: predict it for a mixture: POST /mixtures/{id}/predictions', [
@@ -232,6 +232,8 @@ function toxicityArtifact(json: unknown): ToxicityArtifact {
 export interface ModelService {
   /** Validates the file and options without training (for the API, before queueing a job). */
   checkTrainInput(input: TrainInput): void;
+  /** 403 for instance-wide training by a non-administrator, 404 for a project the user cannot write to. */
+  assertCanTrain(actor: Actor, projectId: string | null): Promise<void>;
   train(actor: Actor, input: TrainInput, onProgress?: (fraction: number, message: string) => void): Promise<TrainOutcome>;
   /** Fits the kinetic toxicity model to a project's verified exposure_viability experiments. */
   trainFromExperiments(actor: Actor, input: ExperimentsTrainInput, onProgress?: (fraction: number, message: string) => void): Promise<TrainOutcome>;
@@ -324,7 +326,10 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
     return restoreArtifact(json);
   }
 
-  function checkTrainInput(input: TrainInput): void {
+  /** Everything that can be checked without RDKit or the database, so the API answers 422 before queueing a job. */
+  function validated(input: TrainInput):
+    | { kind: 'molecules'; parsed: ReturnType<typeof parseDataset> }
+    | { kind: 'toxicity'; parsed: ReturnType<typeof parseExposures> } {
     targetName(input);
     checkLevel(input.level);
     if (!(TASKS as readonly string[]).includes(input.task)) throw new Problem('unprocessable', `task must be one of ${TASKS.join(', ')}`, [{ field: 'task', message: 'unknown task' }]);
@@ -338,14 +343,33 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
     if (input.algorithm === 'kinetic') {
       if (input.task !== 'regression') throw new Problem('unprocessable', 'the kinetic toxicity model predicts viability: use task regression', [{ field: 'task', message: 'must be regression' }]);
       if (!input.timeColumn) throw new Problem('unprocessable', 'the kinetic toxicity model needs timeColumn (exposure minutes)', [{ field: 'timeColumn', message: 'required' }]);
-      exposures(input);
-      return;
+      return { kind: 'toxicity', parsed: exposures(input) };
+    }
+    try {
+      resolveHyperparameters(input.algorithm, input.task, input.hyperparameters ?? {});
+    } catch (error) {
+      throw new Problem('unprocessable', (error as Error).message, [{ field: 'hyperparameters', message: (error as Error).message }]);
     }
     if (!input.smilesColumn) throw new Problem('unprocessable', 'name the structure column (smilesColumn)', [{ field: 'smilesColumn', message: 'required' }]);
-    const parsed = parse(input.data, { smilesColumn: input.smilesColumn, targetColumn: input.targetColumn, featureColumns: input.featureColumns ?? [] });
-    if (input.scaledBaselineFeature !== undefined && !parsed.columns.includes(input.scaledBaselineFeature)) {
-      throw new Problem('unprocessable', `no column "${input.scaledBaselineFeature}" for the scaled baseline`, [{ field: 'scaledBaselineFeature', message: 'no such column' }]);
+    // A baseline column is read as an extra value but only becomes a model feature if listed in featureColumns.
+    const extraColumns = [...new Set([...(input.featureColumns ?? []), ...(input.scaledBaselineFeature ? [input.scaledBaselineFeature] : [])])];
+    let parsed: ReturnType<typeof parseDataset>;
+    try {
+      parsed = parseDataset(input.data, { smilesColumn: input.smilesColumn, targetColumn: input.targetColumn, featureColumns: extraColumns });
+    } catch (error) {
+      if (!(error instanceof DatasetError)) throw error;
+      const field = input.scaledBaselineFeature !== undefined && error.message.includes(`"${input.scaledBaselineFeature}"`) ? 'scaledBaselineFeature' : error.field;
+      throw new Problem('unprocessable', error.message, [{ field, message: error.message }]);
     }
+    const usable = parsed.rows.filter((r) => r.error === null && r.y !== null).length;
+    if (usable < MIN_TRAINING_ROWS) {
+      throw new Problem('unprocessable', `${usable} usable row(s); at least ${MIN_TRAINING_ROWS} are needed to train and cross-validate a model`, [{ field: 'data', message: 'too few rows' }]);
+    }
+    return { kind: 'molecules', parsed };
+  }
+
+  function checkTrainInput(input: TrainInput): void {
+    validated(input);
   }
 
   function exposures(input: Pick<TrainInput, 'data' | 'cpaColumns' | 'timeColumn' | 'targetColumn' | 'survivalUnit'>) {
@@ -405,9 +429,13 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
     return { version: detail(version), used: observations.length, skipped };
   }
 
-  async function trainToxicity(actor: Actor, input: TrainInput, onProgress?: (fraction: number, message: string) => void): Promise<TrainOutcome> {
+  async function trainToxicity(
+    actor: Actor,
+    input: TrainInput,
+    parsed: ReturnType<typeof parseExposures>,
+    onProgress?: (fraction: number, message: string) => void,
+  ): Promise<TrainOutcome> {
     const target = targetName({ target: input.target ?? 'toxicity', targetColumn: input.targetColumn });
-    const parsed = exposures(input);
     await assertCanTrain(actor, input.projectId);
     const { observations } = observationsOf(parsed.rows);
     return storeToxicity(actor, {
@@ -416,7 +444,7 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
     }, observations, {
       kind: 'csv', ...(input.fileName ? { fileName: input.fileName } : {}), cpaColumns: input.cpaColumns ?? [], timeColumn: input.timeColumn,
       targetColumn: input.targetColumn, survivalUnit: parsed.survivalUnit, rowsInFile: parsed.rows.length,
-    }, exposureIssues(parsed.rows), onProgress);
+    }, issues(parsed.rows), onProgress);
   }
 
   async function trainToxicityFromExperiments(actor: Actor, input: ExperimentsTrainInput, onProgress?: (fraction: number, message: string) => void): Promise<TrainOutcome> {
@@ -453,13 +481,11 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
   }
 
   async function train(actor: Actor, input: TrainInput, onProgress?: (fraction: number, message: string) => void): Promise<TrainOutcome> {
-    checkTrainInput(input);
-    if (input.algorithm === 'kinetic') return trainToxicity(actor, input, onProgress);
+    const checked = validated(input);
+    if (checked.kind === 'toxicity') return trainToxicity(actor, input, checked.parsed, onProgress);
     const smilesColumn = input.smilesColumn!;
     const target = targetName(input);
-    // A baseline column is read as an extra value but only becomes a model feature if listed in featureColumns.
-    const extraColumns = [...new Set([...(input.featureColumns ?? []), ...(input.scaledBaselineFeature ? [input.scaledBaselineFeature] : [])])];
-    const parsed = parse(input.data, { smilesColumn, targetColumn: input.targetColumn, featureColumns: extraColumns });
+    const parsed = checked.parsed;
     // Refuse early if the user cannot write to the scope, before minutes of work.
     await assertCanTrain(actor, input.projectId);
     onProgress?.(0, 'registering structures');
@@ -479,7 +505,8 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
     const level = checkLevel(input.level);
     const trainOptions = {
       task: input.task,
-      algorithm: input.algorithm,
+      algorithm: input.algorithm as Algorithm, // not 'kinetic': validated() sent that to trainToxicity
+
       seed: input.seed,
       level,
       ...(input.hyperparameters ? { hyperparameters: input.hyperparameters } : {}),
@@ -659,6 +686,7 @@ export function createModelService(db: Db, chem: ChemPool, options: ModelService
 
   return {
     checkTrainInput,
+    assertCanTrain,
     train,
     trainFromExperiments: (actor, input, onProgress) => (input.kind === 'viability' ? trainViability(actor, input, onProgress) : trainToxicityFromExperiments(actor, input, onProgress)),
     trainViabilityFromExperiments: trainViability,
